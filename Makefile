@@ -1,0 +1,52 @@
+# Coach — the few commands a newcomer needs. `make help` lists them.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt types db-upgrade db-downgrade clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: $(RUN_STAMP) ## Install, migrate and serve on http://127.0.0.1:$(PORT) (embedded default: SQLite, in-memory, offline interviewer)
+	$(BIN)/coach db upgrade
+	$(BIN)/coach serve --port $(PORT)
+
+test: $(DEV_STAMP) lint types ## Lint, type-check and run the whole test suite
+	$(BIN)/pytest
+
+lint: $(DEV_STAMP) ## ruff lint and format check
+	$(BIN)/ruff check src tests alembic bench
+	$(BIN)/ruff format --check src tests alembic bench
+
+fmt: $(DEV_STAMP) ## Format and auto-fix
+	$(BIN)/ruff format src tests alembic bench
+	$(BIN)/ruff check --fix src tests alembic bench
+
+types: $(DEV_STAMP) ## mypy --strict
+	$(BIN)/mypy
+
+db-upgrade: $(RUN_STAMP) ## Apply migrations to DATABASE_URL (default SQLite file)
+	$(BIN)/coach db upgrade
+
+db-downgrade: $(RUN_STAMP) ## Roll back one migration
+	$(BIN)/coach db downgrade
+
+clean: ## Remove the virtualenv and caches (keeps data/)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(RUN_STAMP)

@@ -1,0 +1,105 @@
+"""POST /api/auth/register, login, refresh and logout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+from litestar.datastructures import Cookie
+from litestar.params import JSONBody
+from litestar.security.jwt import Token
+
+from coach.api.deps import DbSession, RuntimeDep
+from coach.api.errors import error_responses
+from coach.api.envelope import Envelope
+from coach.api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
+from coach.auth.jwt import COOKIE, issue_token
+from coach.runtime import Runtime
+from coach.services import accounts
+from coach.store.models import User
+
+
+def _login_response(
+    runtime: Runtime, request: Request[Any, Any, Any], user: User, status: int, message: str
+) -> Response[Envelope[TokenOut]]:
+    lifetime = timedelta(minutes=runtime.settings.access_token_minutes)
+    token = issue_token(request.app.state.jwt_auth, user, lifetime)
+    body = Envelope(
+        data=TokenOut(
+            access_token=token,
+            token_type="Bearer",  # noqa: S106 - the scheme name, not a secret
+            expires_in=int(lifetime.total_seconds()),
+            user=UserOut.of(user),
+        ),
+        message=message,
+    )
+    return Response(body, status_code=status, cookies=[auth_cookie(runtime, token, lifetime)])
+
+
+def auth_cookie(runtime: Runtime, token: str, lifetime: timedelta) -> Cookie:
+    """The httpOnly login cookie Litestar's JWTCookieAuth reads."""
+    return Cookie(
+        key=COOKIE,
+        value=f"Bearer {token}",
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=runtime.settings.is_prod,
+        path="/",
+    )
+
+
+class AuthController(Controller):
+    """Accounts and sessions of the login kind."""
+
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post(
+        "/register",
+        exclude_from_auth=True,
+        opt={"rate_limited": True},
+        status_code=201,
+        responses=error_responses(400, 409, 413, 422, 429),
+    )
+    async def register(
+        self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], db: DbSession, runtime: RuntimeDep
+    ) -> Response[Envelope[TokenOut]]:
+        """Create an account and log in. 409 if the email is taken."""
+        user = await accounts.register(
+            db, runtime.hasher, email=data.email, password=data.password, name=data.name
+        )
+        return _login_response(runtime, request, user, 201, "Account created.")
+
+    @post(
+        "/login",
+        exclude_from_auth=True,
+        opt={"rate_limited": True},
+        status_code=200,
+        responses=error_responses(400, 401, 413, 422, 429),
+    )
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], db: DbSession, runtime: RuntimeDep
+    ) -> Response[Envelope[TokenOut]]:
+        """Exchange email and password for an access token (also set as an httpOnly cookie)."""
+        user = await accounts.authenticate(db, runtime.hasher, email=data.email, password=data.password)
+        return _login_response(runtime, request, user, 200, "Logged in.")
+
+    @post("/refresh", status_code=200, responses=error_responses(401))
+    async def refresh(
+        self, request: Request[User, Token, Any], runtime: RuntimeDep
+    ) -> Response[Envelope[TokenOut]]:
+        """Swap a valid token for a fresh one; the old one stops working."""
+        await runtime.revocations.revoke(str(request.auth.jti or ""), request.auth.exp)
+        return _login_response(runtime, request, request.user, 200, "Token renewed.")
+
+    @post("/logout", status_code=200, responses=error_responses(401))
+    async def logout(
+        self, request: Request[User, Token, Any], runtime: RuntimeDep
+    ) -> Response[Envelope[None]]:
+        """Revoke the token in use at once and clear the cookie."""
+        await runtime.revocations.revoke(str(request.auth.jti or ""), request.auth.exp)
+        response: Response[Envelope[None]] = Response(Envelope(data=None, message="Logged out."))
+        response.delete_cookie(COOKIE, path="/")
+        return response

@@ -1,0 +1,120 @@
+"""The app factory: `create_app(settings)` wires every part; nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from coach.api.auth import AuthController, auth_cookie
+from coach.api.deps import provide_db, provide_runtime
+from coach.api.errors import EXCEPTION_HANDLERS
+from coach.api.health import HealthController
+from coach.api.http import needs_renewal, request_id_middleware, response_hook
+from coach.api.me import MeController
+from coach.auth.jwt import build_jwt_auth, issue_token
+from coach.logs import configure_logging
+from coach.runtime import Runtime
+from coach.settings import Settings
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+
+
+def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
+    return bool(request.route_handler.opt.get("rate_limited"))
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
+    """Build a Coach app from settings (read from the environment when not given)."""
+    settings = settings or Settings.from_env()
+    settings.check()
+    if configure_logs:
+        configure_logging(settings.log_level, settings.json_logs)
+    runtime = Runtime.build(settings)
+    jwt_auth = build_jwt_auth(runtime)
+    lifetime = timedelta(minutes=settings.access_token_minutes)
+
+    def renew(scope: Any) -> str | None:
+        auth, user = scope.get("auth"), scope.get("user")
+        if user is None or not needs_renewal(auth, lifetime):
+            return None
+        if any(name == b"authorization" for name, _ in scope["headers"]):
+            return None  # header clients renew explicitly through /api/auth/refresh
+        token = issue_token(jwt_auth, user, lifetime)
+        return auth_cookie(runtime, token, lifetime).to_header(header="")
+
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_rate_limit),
+        store="rate_limit",
+        check_throttle_handler=_is_rate_limited,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            await runtime.aclose()
+
+    route_handlers: list[Any] = [HealthController, AuthController, MeController]
+    if STATIC_DIR.is_dir():
+        route_handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[STATIC_DIR],
+                html_mode=True,
+                opt={"exclude_from_auth": True},
+                include_in_schema=False,
+            )
+        )
+
+    origins = list(
+        dict.fromkeys(
+            [
+                *settings.allowed_origins,
+                f"http://127.0.0.1:{settings.port}",
+                f"http://localhost:{settings.port}",
+            ]
+        )
+    )
+    app = Litestar(
+        route_handlers=route_handlers,
+        dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False), "db": Provide(provide_db)},
+        on_app_init=[jwt_auth.on_app_init],
+        middleware=[request_id_middleware, rate_limit.middleware],
+        before_send=[response_hook(hsts=settings.is_prod, renew=renew)],
+        logging_config=None,
+        exception_handlers=EXCEPTION_HANDLERS,
+        cors_config=CORSConfig(allow_origins=origins, allow_credentials=True),
+        stores=runtime.stores,
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Coach API",
+            version="0.1.0",
+            description='Real-time mock interviews. Errors: {"error": code, "message": sentence}.',
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                }
+            ),
+        ),
+        debug=False,
+    )
+    app.state.runtime = runtime
+    app.state.jwt_auth = jwt_auth
+    app.state.settings = settings
+    return app

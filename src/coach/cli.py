@@ -1,0 +1,97 @@
+"""The `coach` command."""
+
+from __future__ import annotations
+
+import click
+
+from coach.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Coach: real-time mock interviews."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Bind address (default: COACH_HOST or 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default: COACH_PORT / PORT or 8000).")
+@click.option("--graceful-timeout", default=10, show_default=True, help="Seconds to drain on shutdown.")
+def serve(host: str | None, port: int | None, graceful_timeout: int) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    from coach.app import create_app
+    from coach.logs import configure_logging
+
+    overrides: dict[str, object] = {}
+    if host:
+        overrides["host"] = host
+    if port:
+        overrides["port"] = port
+    try:
+        settings = Settings.from_env(overrides=overrides)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    configure_logging(settings.log_level, settings.json_logs)
+    app = create_app(settings, configure_logs=False)
+    click.echo(f"Coach on http://{settings.host}:{settings.port}  (API docs: /schema)")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        lifespan="on",
+        proxy_headers=True,
+        ws_max_size=64 * 1024,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        ws_per_message_deflate=False,
+        timeout_graceful_shutdown=graceful_timeout,
+        timeout_keep_alive=15,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Migrate the database up (to head by default)."""
+    from coach.store import migrations
+
+    migrations.upgrade(_settings().database_url, revision)
+
+
+@db.command()
+@click.argument("revision", default="-1")
+def downgrade(revision: str) -> None:
+    """Migrate the database down (one step by default; `base` for all)."""
+    from coach.store import migrations
+
+    migrations.downgrade(_settings().database_url, revision)
+
+
+@db.command()
+def current() -> None:
+    """Show the database's revision."""
+    from coach.store import migrations
+
+    migrations.current(_settings().database_url)
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print the configuration table (every setting, its variable and default)."""
+    from coach.settings import settings_table
+
+    click.echo(settings_table())

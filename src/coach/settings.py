@@ -1,0 +1,219 @@
+"""All configuration, read from the environment once, in one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Literal
+
+DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - a marker prod refuses, not a credential
+
+Environment = Literal["dev", "prod"]
+
+
+class SettingsError(ValueError):
+    """The environment holds a setting that cannot be used."""
+
+
+def _default_database_url() -> str:
+    # Relative to the working directory, so `make run` and `coach` from the checkout share one file.
+    return "sqlite+aiosqlite:///data/coach.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """How one field maps to the environment; used for parsing and the README table."""
+
+    env: tuple[str, ...]
+    help: str
+
+
+def _meta(*env: str, help: str) -> dict[str, Setting]:
+    return {"setting": Setting(env=env, help=help)}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Coach's settings. Build with `Settings.from_env()`; tests pass fields directly."""
+
+    environment: Environment = field(default="dev", metadata=_meta("COACH_ENV", help="`dev` or `prod`"))
+    host: str = field(default="127.0.0.1", metadata=_meta("COACH_HOST", help="Address `coach serve` binds"))
+    port: int = field(default=8000, metadata=_meta("COACH_PORT", "PORT", help="Port `coach serve` binds"))
+    database_url: str = field(
+        default_factory=_default_database_url,
+        metadata=_meta(
+            "DATABASE_URL",
+            help="SQLAlchemy async URL: SQLite file by default, `postgresql+asyncpg://…` for PostgreSQL",
+        ),
+    )
+    redis_url: str | None = field(
+        default=None,
+        metadata=_meta("REDIS_URL", help="Redis URL; unset = in-memory pub/sub, cache and stores"),
+    )
+    redis_namespace: str = field(
+        default="coach",
+        metadata=_meta("COACH_REDIS_NAMESPACE", help="Prefix for every Redis key and channel"),
+    )
+    secret_key: str = field(
+        default=DEFAULT_SECRET,
+        metadata=_meta(
+            "COACH_SECRET_KEY", "SECRET_KEY", help="JWT signing key; required in prod (≥ 32 chars)"
+        ),
+    )
+    allowed_origins: tuple[str, ...] = field(
+        default=("http://127.0.0.1:8000", "http://localhost:8000"),
+        metadata=_meta(
+            "COACH_ALLOWED_ORIGINS",
+            help="Comma-separated origins allowed for CORS and WebSocket `Origin`; the serving port is added",
+        ),
+    )
+    access_token_minutes: int = field(
+        default=30, metadata=_meta("COACH_ACCESS_TOKEN_MINUTES", help="Access token lifetime")
+    )
+    login_rate_limit: int = field(
+        default=10,
+        metadata=_meta("COACH_LOGIN_RATE_LIMIT", help="Login/register attempts per minute per client"),
+    )
+    password_hash_concurrency: int = field(
+        default=4,
+        metadata=_meta("COACH_HASH_CONCURRENCY", help="Password hashes computed at once per process"),
+    )
+    max_body_bytes: int = field(
+        default=256 * 1024, metadata=_meta("COACH_MAX_BODY_BYTES", help="Largest accepted request body")
+    )
+    llm_base_url: str | None = field(
+        default=None,
+        metadata=_meta(
+            "COACH_LLM_BASE_URL",
+            "OPENAI_BASE_URL",
+            help="OpenAI-compatible endpoint; unset = offline interviewer",
+        ),
+    )
+    llm_api_key: str | None = field(
+        default=None,
+        metadata=_meta("COACH_LLM_API_KEY", "OPENAI_API_KEY", help="API key for the LLM endpoint"),
+    )
+    llm_model: str = field(default="gpt-4o-mini", metadata=_meta("COACH_LLM_MODEL", help="Chat model name"))
+    llm_timeout: float = field(
+        default=60.0, metadata=_meta("COACH_LLM_TIMEOUT", help="Total deadline per LLM call, seconds")
+    )
+    llm_stream_idle_timeout: float = field(
+        default=15.0,
+        metadata=_meta("COACH_LLM_IDLE_TIMEOUT", help="Longest silence inside a stream, seconds"),
+    )
+    evaluation_lease_seconds: float = field(
+        default=90.0,
+        metadata=_meta(
+            "COACH_EVAL_LEASE", help="How long a worker owns an evaluation before another may retry"
+        ),
+    )
+    evaluation_max_attempts: int = field(
+        default=3,
+        metadata=_meta("COACH_EVAL_ATTEMPTS", help="Attempts before an evaluation is marked failed"),
+    )
+    run_worker: bool = field(
+        default=True,
+        metadata=_meta("COACH_RUN_WORKER", help="Run an evaluation worker inside `coach serve`"),
+    )
+    coalesce_ms: int = field(
+        default=25,
+        metadata=_meta("COACH_COALESCE_MS", help="Window for merging question deltas into a frame"),
+    )
+    offline_token_delay: float = field(
+        default=0.02,
+        metadata=_meta(
+            "COACH_OFFLINE_TOKEN_DELAY", help="Seconds between words the offline interviewer streams"
+        ),
+    )
+    log_level: str = field(default="INFO", metadata=_meta("COACH_LOG_LEVEL", help="Logging level"))
+    log_json: bool | None = field(
+        default=None, metadata=_meta("COACH_LOG_JSON", help="JSON logs; default on in prod, off in dev")
+    )
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == "prod"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def json_logs(self) -> bool:
+        return self.is_prod if self.log_json is None else self.log_json
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file the URL names, if it is a file URL."""
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split(":///", 1)[-1]
+        return None if path in ("", ":memory:") else Path(path)
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe or meaningless."""
+        if self.environment not in ("dev", "prod"):
+            raise SettingsError(f"COACH_ENV must be dev or prod, not {self.environment!r}")
+        if self.is_prod and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32):
+            raise SettingsError(
+                "COACH_SECRET_KEY must be set to a random value of at least 32 characters in prod"
+            )
+        if not (0 < self.port < 65536):
+            raise SettingsError(f"port out of range: {self.port}")
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, object] | None = None
+    ) -> Settings:
+        """Read every setting from the environment (or the mapping given); then apply overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            setting: Setting = f.metadata["setting"]
+            raw = next((env[name] for name in setting.env if env.get(name, "") != ""), None)
+            if raw is not None:
+                values[f.name] = _parse(f.name, f.type, raw)
+        values.update(overrides or {})
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+
+def _parse(name: str, kind: object, raw: str) -> object:
+    text = str(kind)
+    try:
+        if text.startswith("bool"):
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if text == "int":
+            return int(raw)
+        if text == "float":
+            return float(raw)
+        if text.startswith("tuple"):
+            return tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name}: cannot read {raw!r} as {text}") from exc
+    return raw
+
+
+def settings_table() -> str:
+    """The README's configuration table, generated from the fields."""
+    rows = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]
+    defaults = Settings()
+    for f in fields(Settings):
+        setting: Setting = f.metadata["setting"]
+        default = getattr(defaults, f.name)
+        if f.name == "secret_key":
+            default = "(dev-only placeholder)"
+        shown = ",".join(default) if isinstance(default, tuple) else ("unset" if default is None else default)
+        names = " / ".join(f"`{n}`" for n in setting.env)
+        rows.append(f"| {names} | `{shown}` | {setting.help} |")
+    return "\n".join(rows)
