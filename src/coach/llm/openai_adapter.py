@@ -1,0 +1,321 @@
+"""The interviewer backed by any OpenAI-compatible chat-completions endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import msgspec
+import openai
+from openai import AsyncStream
+from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONSchema
+
+from coach.domain.bank_index import Bank, to_meta
+from coach.domain.evaluation import Evaluation
+from coach.domain.injection import detect_injection
+from coach.domain.prompts import (
+    EVALUATION_SCHEMA,
+    build_evaluation_messages,
+    build_question_messages,
+    fresh_nonce,
+    parse_evaluation,
+)
+from coach.domain.questions import AnswerRequest, QuestionRequest
+from coach.llm.port import InterviewerError, QuestionStream
+
+__all__ = ["OpenAIInterviewer"]
+
+T = TypeVar("T")
+
+_RETRY_STATUSES = frozenset({408, 409, 429})
+_MAX_BACKOFF = 4.0
+_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
+    "type": "json_schema",
+    "json_schema": {"name": "evaluation", "strict": True, "schema": EVALUATION_SCHEMA},
+}
+
+
+class _Stalled(Exception):
+    """No chunk arrived within the idle timeout (the SDK would wait silently)."""
+
+
+class _NoOutput(Exception):
+    """The model ended its output without any text."""
+
+
+@dataclass(slots=True)
+class _Opened:
+    stream: AsyncStream[ChatCompletionChunk]
+    first: str
+    finished: bool
+
+
+class OpenAIInterviewer:
+    """Writes questions and grades answers with an LLM, with our own deadline, retries and idle timeout.
+
+    The SDK's own retries are off (`max_retries=0`): its defaults (600 s read timeout, 2 retries)
+    could hold an evaluation far past the job lease. Counters below are for metrics.
+    """
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        model: str,
+        bank: Bank,
+        call_deadline: float = 60.0,
+        max_attempts: int = 3,
+        stream_idle_timeout: float = 15.0,
+        temperature: float | None = 0.7,
+        eval_temperature: float | None = 0.0,
+        backoff_base: float = 0.5,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.model = model
+        self._bank = bank
+        self._deadline = call_deadline
+        self._max_attempts = max_attempts
+        self._idle = stream_idle_timeout
+        self._temperature = temperature
+        self._eval_temperature = eval_temperature
+        self._backoff_base = backoff_base
+        self._client = openai.AsyncOpenAI(
+            base_url=base_url, api_key=api_key, max_retries=0, timeout=call_deadline
+        )
+        self.calls = 0
+        self.errors = 0
+        self.retries = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.last_latency: float | None = None
+        """Seconds to the first token of the last question, or for the whole last evaluation."""
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and its connections."""
+        await self._client.close()
+
+    # -- questions ---------------------------------------------------------------
+
+    async def question(self, request: QuestionRequest) -> QuestionStream:
+        """Start streaming a question; failures before the first token are retried, later ones raise."""
+        self.calls += 1
+        started = time.perf_counter()
+        follow_up = request.follow_up
+        if follow_up is not None:
+            meta = msgspec.structs.replace(follow_up.meta, source="llm", follow_up_of=follow_up.position)
+            exemplars = []
+        else:
+            try:
+                exemplar = self._bank.pick(request)
+            except LookupError as exc:
+                self.errors += 1
+                raise InterviewerError(str(exc)) from exc
+            meta = msgspec.structs.replace(to_meta(exemplar, request.language), source="llm")
+            exemplars = [exemplar]
+        messages = _chat_messages(build_question_messages(request, exemplars))
+        deadline = asyncio.get_running_loop().time() + self._deadline
+        opened = await self._retrying("question", deadline, lambda remaining: self._open(messages, remaining))
+        self.last_latency = time.perf_counter() - started
+        return QuestionStream(meta=meta, deltas=self._deltas(opened, deadline))
+
+    async def _open(self, messages: list[ChatCompletionMessageParam], remaining: float) -> _Opened:
+        """One attempt: open the stream and read up to the first piece of text."""
+        stream = await self._client.chat.completions.create(
+            model=self.model,
+            messages=messages,
+            stream=True,
+            stream_options={"include_usage": True},
+            timeout=remaining,
+            temperature=_temperature(self._temperature),
+        )
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(self._idle):
+                        chunk = await anext(stream)
+                except TimeoutError as exc:
+                    raise _Stalled(f"no chunk within {self._idle:g}s") from exc
+                except StopAsyncIteration as exc:
+                    raise _NoOutput("stream ended before any text") from exc
+                piece, finished = self._take(chunk)
+                if piece:
+                    return _Opened(stream, piece, finished)
+                if finished:
+                    raise _NoOutput("model finished without any text")
+        except BaseException:
+            await stream.close()
+            raise
+
+    async def _deltas(self, opened: _Opened, deadline: float) -> AsyncIterator[str]:
+        """The question's text; a stall, cut or error raises InterviewerError so the caller falls back."""
+        loop = asyncio.get_running_loop()
+        stream, finished = opened.stream, opened.finished
+        try:
+            yield opened.first
+            while True:
+                remaining = deadline - loop.time()
+                wait = min(self._idle, remaining)
+                try:
+                    if wait <= 0:
+                        raise TimeoutError
+                    async with asyncio.timeout(wait):
+                        chunk = await anext(stream)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError as exc:
+                    what = "stalled" if remaining > self._idle else "ran past its deadline"
+                    raise InterviewerError(f"question stream {what}") from exc
+                except Exception as exc:
+                    raise InterviewerError(f"question stream failed: {exc}") from exc
+                piece, done = self._take(chunk)
+                finished = finished or done
+                if piece:
+                    yield piece
+            if not finished:
+                # The SDK ends quietly when a server closes the body without a finish_reason or [DONE].
+                raise InterviewerError("question stream was cut short")
+        except InterviewerError:
+            self.errors += 1
+            raise
+        finally:
+            await stream.close()
+
+    def _take(self, chunk: ChatCompletionChunk) -> tuple[str, bool]:
+        """The text and whether the model finished, counting usage when the chunk carries it."""
+        if chunk.usage is not None:
+            self.prompt_tokens += chunk.usage.prompt_tokens
+            self.completion_tokens += chunk.usage.completion_tokens
+        text = "".join(c.delta.content or "" for c in chunk.choices)
+        return text, any(c.finish_reason is not None for c in chunk.choices)
+
+    # -- evaluation --------------------------------------------------------------
+
+    async def evaluate(self, request: AnswerRequest) -> Evaluation:
+        """Grade an answer via a strict JSON schema, re-validated; bad output is retried in the deadline."""
+        self.calls += 1
+        started = time.perf_counter()
+        report = detect_injection(request.answer)
+        answer = report.cleaned if report.flagged else request.answer
+        messages = _chat_messages(
+            build_evaluation_messages(request.question, request.meta, answer, fresh_nonce(answer))
+        )
+        spent = [0, 0]  # prompt and completion tokens over every attempt, failed ones included
+
+        async def attempt(remaining: float) -> Evaluation:
+            response = await self._client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                response_format=_RESPONSE_FORMAT,
+                timeout=remaining,
+                temperature=_temperature(self._eval_temperature),
+            )
+            if response.usage is not None:
+                spent[0] += response.usage.prompt_tokens
+                spent[1] += response.usage.completion_tokens
+                self.prompt_tokens += response.usage.prompt_tokens
+                self.completion_tokens += response.usage.completion_tokens
+            content = response.choices[0].message.content if response.choices else None
+            if not content:
+                raise ValueError("empty evaluation output")
+            return parse_evaluation(content, request.meta, response.model or self.model, None)
+
+        deadline = asyncio.get_running_loop().time() + self._deadline
+        evaluation = await self._retrying("evaluation", deadline, attempt)
+        flags, improvements = list(evaluation.flags), list(evaluation.improvements)
+        if report.flagged:
+            if "prompt_injection" not in flags:
+                flags.append("prompt_injection")
+            improvements.append(
+                "Parts of your answer addressed the grader instead of the interviewer "
+                f"({', '.join(report.reasons)}); they were ignored when scoring."
+            )
+        self.last_latency = time.perf_counter() - started
+        return msgspec.structs.replace(
+            evaluation,
+            flags=flags,
+            improvements=improvements,
+            prompt_tokens=spent[0],
+            completion_tokens=spent[1],
+        )
+
+    # -- retries -----------------------------------------------------------------
+
+    async def _retrying(self, what: str, deadline: float, attempt: Callable[[float], Awaitable[T]]) -> T:
+        """Run `attempt(remaining_seconds)` until it succeeds, fails for good, or the deadline passes."""
+        loop = asyncio.get_running_loop()
+        failure: BaseException | None = None
+        tries = 0
+        while tries < self._max_attempts:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            tries += 1
+            try:
+                # Our total bound: the SDK's timeout is per read, so a trickling server could outlast it.
+                async with asyncio.timeout_at(deadline):
+                    return await attempt(remaining)
+            except TimeoutError as exc:
+                failure = exc
+                break
+            except Exception as exc:
+                failure = exc
+                if not _retryable(exc):
+                    break
+            if tries >= self._max_attempts:
+                break
+            delay = self._backoff(tries, failure)
+            if loop.time() + delay >= deadline:
+                break
+            self.retries += 1
+            await asyncio.sleep(delay)
+        self.errors += 1
+        raise InterviewerError(f"{what} failed after {tries} attempt(s): {failure!r}") from failure
+
+    def _backoff(self, tries: int, failure: BaseException | None) -> float:
+        """Exponential backoff with jitter, never shorter than the server's retry-after."""
+        ceiling = min(_MAX_BACKOFF, self._backoff_base * 2.0 ** (tries - 1))
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        if isinstance(failure, openai.APIStatusError):
+            header: str | None = failure.response.headers.get("retry-after")
+            delay = max(delay, _retry_after(header))
+        return delay
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in _RETRY_STATUSES or exc.status_code >= 500
+    # Connection errors, SDK timeouts and error events in a stream; stalls; invalid or empty output.
+    return isinstance(exc, openai.APIError | _Stalled | _NoOutput | ValueError)
+
+
+def _retry_after(value: str | None) -> float:
+    if not value:
+        return 0.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 0.0  # an HTTP date: rare from LLM servers, and our backoff still applies
+
+
+def _temperature(value: float | None) -> float | openai.Omit:
+    # Some reasoning models reject any temperature, so None leaves it out of the request.
+    return openai.omit if value is None else value
+
+
+def _chat_messages(messages: list[dict[str, str]]) -> list[ChatCompletionMessageParam]:
+    out: list[ChatCompletionMessageParam] = []
+    for m in messages:
+        if m["role"] == "system":
+            out.append({"role": "system", "content": m["content"]})
+        else:
+            out.append({"role": "user", "content": m["content"]})
+    return out
