@@ -24,7 +24,9 @@ TABLES = {"users", "interview_sessions", "interview_questions", "interview_answe
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path, services_problem: str | None) -> Iterator[str]:
+def empty_database(
+    request: pytest.FixtureRequest, tmp_path: Path, services_problem: str | None
+) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/m.db"
         return

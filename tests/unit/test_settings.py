@@ -61,5 +61,12 @@ def test_bad_values_are_reported_by_name() -> None:
 
 def test_the_readme_table_lists_every_variable() -> None:
     table = settings_table()
-    for name in ("DATABASE_URL", "REDIS_URL", "COACH_SECRET_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_ENV"):
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "COACH_SECRET_KEY",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "COACH_ENV",
+    ):
         assert f"`{name}`" in table

@@ -11,8 +11,8 @@ from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
 from coach.api.deps import DbSession, RuntimeDep
-from coach.api.errors import error_responses
 from coach.api.envelope import Envelope
+from coach.api.errors import error_responses
 from coach.api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
 from coach.auth.jwt import COOKIE, issue_token
 from coach.runtime import Runtime

@@ -8,8 +8,8 @@ from litestar import Controller, Request, get, patch
 from litestar.params import JSONBody
 
 from coach.api.deps import DbSession
-from coach.api.errors import error_responses
 from coach.api.envelope import Envelope
+from coach.api.errors import error_responses
 from coach.api.schemas import ProfilePatch, UserOut
 from coach.services import accounts
 from coach.store.models import User
