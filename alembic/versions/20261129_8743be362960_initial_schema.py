@@ -11,8 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import coach.store.types
-
 revision: str = "8743be362960"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -36,8 +34,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("preferred_language", sa.String(length=20), nullable=True),
-        sa.Column("created_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
@@ -63,9 +61,9 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("created_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", coach.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_interview_sessions_user_id_users"), ondelete="CASCADE"
         ),
@@ -87,7 +85,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("created_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["interview_sessions.id"],
@@ -107,10 +105,10 @@ def upgrade() -> None:
         sa.Column("draft_text", sa.Text(), nullable=True),
         sa.Column("draft_language", sa.String(length=20), nullable=True),
         sa.Column("draft_seq", sa.Integer(), nullable=False),
-        sa.Column("draft_updated_at", coach.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("draft_updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("idempotency_key", sa.String(length=100), nullable=True),
-        sa.Column("submitted_at", coach.store.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["question_id"],
             ["interview_questions.id"],
@@ -135,7 +133,7 @@ def upgrade() -> None:
         sa.Column("rubric_version", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("lease_until", coach.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("lease_owner", sa.String(length=100), nullable=True),
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("feedback", sa.Text(), nullable=True),
@@ -168,9 +166,9 @@ def upgrade() -> None:
         sa.Column("prompt_tokens", sa.Integer(), nullable=False),
         sa.Column("completion_tokens", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", coach.store.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("completed_at", coach.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["answer_id"],
             ["interview_answers.id"],

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -18,17 +21,21 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from coach.api.auth import AuthController, auth_cookie
+from coach.api.csrf import check_csrf
 from coach.api.deps import provide_db, provide_runtime
 from coach.api.errors import EXCEPTION_HANDLERS
 from coach.api.health import HealthController
 from coach.api.http import needs_renewal, request_id_middleware, response_hook
 from coach.api.me import MeController
+from coach.api.sessions import SessionController
 from coach.auth.jwt import build_jwt_auth, issue_token
 from coach.logs import configure_logging
 from coach.runtime import Runtime
+from coach.services.bus import ChannelsBus
 from coach.settings import Settings
+from coach.ws.interview import interview_socket
 
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "dist"
 
 
 def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
@@ -60,14 +67,35 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         check_throttle_handler=_is_rate_limited,
     )
 
+    channels = ChannelsPlugin(
+        backend=(
+            RedisChannelsPubSubBackend(redis=runtime.redis, key_prefix=f"{settings.redis_namespace}:channels")
+            if runtime.redis is not None
+            else MemoryChannelsBackend()
+        ),
+        arbitrary_channels_allowed=True,
+        # Past this many unsent events a subscriber drops the oldest; its socket resyncs from the snapshot.
+        subscriber_max_backlog=256,
+        subscriber_backlog_strategy="dropleft",
+    )
+    runtime.attach_bus(ChannelsBus(channels))
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
+        if settings.run_worker:
+            runtime.start_worker()
         try:
             yield
         finally:
             await runtime.aclose()
 
-    route_handlers: list[Any] = [HealthController, AuthController, MeController]
+    route_handlers: list[Any] = [
+        HealthController,
+        AuthController,
+        MeController,
+        SessionController,
+        interview_socket,
+    ]
     if STATIC_DIR.is_dir():
         route_handlers.append(
             create_static_files_router(
@@ -93,6 +121,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False), "db": Provide(provide_db)},
         on_app_init=[jwt_auth.on_app_init],
         middleware=[request_id_middleware, rate_limit.middleware],
+        before_request=check_csrf,
+        plugins=[channels],
         before_send=[response_hook(hsts=settings.is_prod, renew=renew)],
         logging_config=None,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -117,4 +147,5 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.runtime = runtime
     app.state.jwt_auth = jwt_auth
     app.state.settings = settings
+    app.state.allowed_origins = set(origins)
     return app

@@ -1,10 +1,14 @@
-"""The process's shared resources, built once per app by `create_app` and closed on shutdown."""
+"""The process's shared resources, built once per app (or worker) and closed on shutdown."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -14,15 +18,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.auth.passwords import PasswordHasher
 from coach.auth.revocation import RevocationList
+from coach.jobs.evaluator import EvaluationWorker
+from coach.jobs.wakeup import LocalWakeup, RedisWakeup, Wakeup
+from coach.llm.bank_loader import load_bank
+from coach.llm.factory import build_interviewers
+from coach.llm.offline import OfflineInterviewer
+from coach.llm.port import Interviewer
+from coach.services.asking import Asker
+from coach.services.events import EventBus
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
+from coach.store.types import utcnow
 
 log = logging.getLogger("coach.runtime")
 
 
 @dataclass
 class Runtime:
-    """Engine, Redis, stores and services that handlers and workers share."""
+    """Engine, Redis, stores, interviewers and the job wake-up that handlers and workers share."""
 
     settings: Settings
     engine: AsyncEngine
@@ -31,7 +44,14 @@ class Runtime:
     stores: dict[str, Store]
     hasher: PasswordHasher
     revocations: RevocationList
-    _closers: list[object] = field(default_factory=list)
+    interviewer: Interviewer
+    fallback: OfflineInterviewer
+    wakeup: Wakeup
+    bus: EventBus | None = None
+    clock: Callable[[], datetime] = utcnow
+    asker: Asker | None = None
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -40,7 +60,7 @@ class Runtime:
         redis = (
             Redis.from_url(
                 settings.redis_url,
-                socket_timeout=5,
+                socket_timeout=10,
                 socket_connect_timeout=3,
                 health_check_interval=15,
                 retry_on_timeout=True,
@@ -56,6 +76,10 @@ class Runtime:
                 )
             else:
                 stores[name] = MemoryStore()
+        interviewer, fallback = build_interviewers(settings, load_bank())
+        wakeup: Wakeup = (
+            RedisWakeup(redis, f"{settings.redis_namespace}:jobs") if redis is not None else LocalWakeup()
+        )
         return cls(
             settings=settings,
             engine=engine,
@@ -64,10 +88,66 @@ class Runtime:
             stores=stores,
             hasher=PasswordHasher(settings.password_hash_concurrency),
             revocations=RevocationList(stores["revoked"]),
+            interviewer=interviewer,
+            fallback=fallback,
+            wakeup=wakeup,
         )
 
-    async def aclose(self) -> None:
-        """Dispose of the engine and Redis, bounded in time (redis-py's aclose can hang)."""
+    def now(self) -> datetime:
+        """The server clock (injectable for tests)."""
+        return self.clock()
+
+    def attach_bus(self, bus: EventBus) -> None:
+        """Wire the event bus and what depends on it (the question asker)."""
+        self.bus = bus
+        self.asker = Asker(
+            sessions=self.sessions,
+            interviewer=self.interviewer,
+            fallback=self.fallback,
+            bus=bus,
+            clock=self.clock,
+        )
+
+    def worker(self) -> EvaluationWorker:
+        """An evaluation worker over this runtime's database, interviewer and bus."""
+        assert self.bus is not None, "attach a bus first"
+        settings = self.settings
+        return EvaluationWorker(
+            sessions=self.sessions,
+            interviewer=self.interviewer,
+            fallback=self.fallback if settings.llm_enabled and settings.evaluation_offline_fallback else None,
+            bus=self.bus,
+            wakeup=self.wakeup,
+            lease=timedelta(seconds=settings.evaluation_lease_seconds),
+            call_deadline=min(settings.llm_timeout, settings.evaluation_lease_seconds * 0.8),
+            max_attempts=settings.evaluation_max_attempts,
+            poll_interval=settings.worker_poll_seconds,
+            clock=self.clock,
+        )
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run a background task the runtime owns (waited for, then cancelled, at shutdown)."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def start_worker(self) -> None:
+        """Run one evaluation worker inside this process."""
+        self.spawn(self.worker().run(self._stop), "evaluation-worker")
+
+    async def aclose(self, grace: float = 10.0) -> None:
+        """Let background work finish within `grace`, then dispose of Redis and the engine."""
+        self._stop.set()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+            for task in pending:
+                with contextlib.suppress(BaseException):
+                    await task
+        await self.wakeup.aclose()
+        await self.interviewer.aclose()
         if self.redis is not None:
             try:
                 await asyncio.wait_for(self.redis.aclose(), timeout=3)

@@ -113,6 +113,16 @@ class Settings:
         default=3,
         metadata=_meta("COACH_EVAL_ATTEMPTS", help="Attempts before an evaluation is marked failed"),
     )
+    evaluation_offline_fallback: bool = field(
+        default=True,
+        metadata=_meta(
+            "COACH_EVAL_OFFLINE_FALLBACK",
+            help="With an LLM: score with the offline evaluator once every attempt failed (else mark failed)",
+        ),
+    )
+    worker_poll_seconds: float = field(
+        default=2.0, metadata=_meta("COACH_WORKER_POLL", help="Seconds a worker waits between database polls")
+    )
     run_worker: bool = field(
         default=True,
         metadata=_meta("COACH_RUN_WORKER", help="Run an evaluation worker inside `coach serve`"),
@@ -120,6 +130,10 @@ class Settings:
     coalesce_ms: int = field(
         default=25,
         metadata=_meta("COACH_COALESCE_MS", help="Window for merging question deltas into a frame"),
+    )
+    ws_messages_per_second: float = field(
+        default=20.0,
+        metadata=_meta("COACH_WS_RATE", help="Messages per second a socket may send (bursts of twice that)"),
     )
     offline_token_delay: float = field(
         default=0.02,

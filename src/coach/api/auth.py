@@ -10,6 +10,7 @@ from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
+from coach.api.csrf import CSRF_COOKIE, csrf_cookie
 from coach.api.deps import DbSession, RuntimeDep
 from coach.api.envelope import Envelope
 from coach.api.errors import error_responses
@@ -34,7 +35,8 @@ def _login_response(
         ),
         message=message,
     )
-    return Response(body, status_code=status, cookies=[auth_cookie(runtime, token, lifetime)])
+    cookies = [auth_cookie(runtime, token, lifetime), csrf_cookie(runtime.settings.is_prod)]
+    return Response(body, status_code=status, cookies=cookies)
 
 
 def auth_cookie(runtime: Runtime, token: str, lifetime: timedelta) -> Cookie:
@@ -102,4 +104,5 @@ class AuthController(Controller):
         await runtime.revocations.revoke(str(request.auth.jti or ""), request.auth.exp)
         response: Response[Envelope[None]] = Response(Envelope(data=None, message="Logged out."))
         response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(CSRF_COOKIE, path="/")
         return response

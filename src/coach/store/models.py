@@ -87,6 +87,9 @@ class InterviewQuestion(SQLModel, table=True):
     kind: str = Field(sa_column=Column(String(20), nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     data: dict[str, Any] = _json({})
+    status: str = Field(default="ready", sa_column=Column(String(20), nullable=False, server_default="ready"))
+    claimed_until: datetime | None = _ts(nullable=True)
+    """While streaming: the writer's lease; another instance may take over once it has passed."""
     created_at: datetime = _ts()
 
 

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from coach.store.models import User
 
@@ -17,5 +18,5 @@ async def get_user(db: AsyncSession, user_id: uuid.UUID) -> User | None:
 
 async def get_user_by_email(db: AsyncSession, email: str) -> User | None:
     """The user with this (normalised) email, if any."""
-    result = await db.execute(select(User).where(User.email == email))  # type: ignore[arg-type]
+    result = await db.execute(select(User).where(col(User.email) == email))
     return result.scalar_one_or_none()

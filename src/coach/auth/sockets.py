@@ -1,0 +1,51 @@
+"""Authenticating a WebSocket with the same JWT as REST, from the header or the login cookie."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.security.jwt import JWTCookieAuth, Token
+
+from coach.auth.jwt import ISSUER
+from coach.runtime import Runtime
+from coach.store.models import User
+from coach.store.users import get_user
+
+
+def origin_allowed(connection: ASGIConnection[Any, Any, Any, Any], allowed: set[str]) -> bool:
+    """No Origin (a non-browser client) is fine; a browser's Origin must be ours."""
+    origin = connection.headers.get("origin")
+    return origin is None or origin.rstrip("/") in allowed
+
+
+async def socket_user(
+    connection: ASGIConnection[Any, Any, Any, Any], runtime: Runtime, auth: JWTCookieAuth[User, Token]
+) -> User | None:
+    """The user the connection's token names, if the token is valid and not revoked."""
+    encoded = (
+        connection.headers.get("authorization", "").partition(" ")[-1]
+        or connection.cookies.get(auth.key, "").split(" ")[-1]
+    )
+    if not encoded:
+        return None
+    try:
+        token = auth.token_cls.decode(
+            encoded_token=encoded,
+            secret=auth.token_secret,
+            algorithm=auth.algorithm,
+            issuer=[ISSUER],
+            require_claims=auth.require_claims,
+        )
+    except NotAuthorizedException:
+        return None
+    if await runtime.revocations.is_revoked(str(token.jti) if token.jti else None):
+        return None
+    try:
+        user_id = uuid.UUID(token.sub)
+    except ValueError:
+        return None
+    async with runtime.sessions() as db:
+        return await get_user(db, user_id)

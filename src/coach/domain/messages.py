@@ -1,0 +1,236 @@
+"""The interview WebSocket protocol: every message, both directions, tagged by "type".
+
+docs/protocol.md documents these; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+MAX_ANSWER_CHARS = 60_000
+Text = Annotated[str, msgspec.Meta(max_length=MAX_ANSWER_CHARS)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+LanguageName = Annotated[str, msgspec.Meta(max_length=20)]
+
+
+class Message(msgspec.Struct, tag_field="type", forbid_unknown_fields=True, omit_defaults=False):
+    """Base of every socket message."""
+
+
+# ---- client -> server ---------------------------------------------------------------------------
+
+
+class AnswerDraft(Message, tag="answer.draft"):
+    """The editor's current text; the highest `seq` wins."""
+
+    question_id: Id
+    seq: Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+    text: Text
+    language: LanguageName | None = None
+
+
+class AnswerSubmit(Message, tag="answer.submit"):
+    """The final answer; sending the same `idempotency_key` again changes nothing."""
+
+    question_id: Id
+    text: Text
+    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    language: LanguageName | None = None
+
+
+class QuestionNext(Message, tag="question.next"):
+    """Move on to the next question (skipping the current one if it is unanswered)."""
+
+
+class SessionEnd(Message, tag="session.end"):
+    """End the interview now."""
+
+
+class Ping(Message, tag="ping"):
+    """Keepalive; answered with `pong`."""
+
+
+ClientMessage = AnswerDraft | AnswerSubmit | QuestionNext | SessionEnd | Ping
+
+
+# ---- server -> client ---------------------------------------------------------------------------
+
+
+class AnswerView(msgspec.Struct, frozen=True):
+    text: str | None
+    language: str | None
+    submitted: bool
+    submitted_at: datetime | None
+    draft_text: str | None
+    draft_language: str | None
+    draft_seq: int
+
+
+class FeedbackView(msgspec.Struct, frozen=True):
+    status: Literal["pending", "running", "done", "failed"]
+    score: float | None = None
+    feedback: str | None = None
+    strengths: list[str] = []
+    improvements: list[str] = []
+    skill_scores: dict[str, float] = {}
+    flags: list[str] = []
+    error: str | None = None
+
+
+class QuestionView(msgspec.Struct, frozen=True):
+    question_id: str
+    index: int
+    kind: str
+    title: str
+    text: str
+    skills: list[str]
+    language: str | None
+    starter_code: str | None
+    status: Literal["streaming", "ready"]
+    answer: AnswerView | None
+    evaluation: FeedbackView | None
+
+
+class SessionView(msgspec.Struct, frozen=True):
+    id: str
+    type: str
+    difficulty: str
+    role: str
+    language: str | None
+    duration_minutes: int
+    status: Literal["active", "completed"]
+    created_at: datetime
+    ends_at: datetime
+    ended_at: datetime | None
+    total_questions: int
+    kinds: list[str]
+    position: int
+    score: float | None
+    skill_scores: dict[str, float]
+
+
+class Summary(msgspec.Struct, frozen=True):
+    score: float | None
+    skill_scores: dict[str, float]
+    answered: int
+    evaluated: int
+    total: int
+
+
+class SessionState(Message, tag="session.state"):
+    """Everything so far; sent on every connect and whenever the client must resync."""
+
+    session: SessionView
+    questions: list[QuestionView]
+    current_question_id: str | None
+    evaluation_pending: bool
+    summary: Summary | None
+    server_time: datetime
+
+
+class QuestionStart(Message, tag="question.start"):
+    question_id: str
+    index: int
+    total: int
+    kind: str
+    title: str
+    skills: list[str]
+    language: str | None
+    starter_code: str | None
+
+
+class QuestionDelta(Message, tag="question.delta"):
+    question_id: str
+    text: str
+
+
+class QuestionEnd(Message, tag="question.end"):
+    """The whole question text: the joined deltas equal it."""
+
+    question_id: str
+    text: str
+
+
+class QuestionCancel(Message, tag="question.cancel"):
+    """A question that was streaming is withdrawn (the interviewer failed); another follows."""
+
+    question_id: str
+    reason: str
+
+
+class AnswerAck(Message, tag="answer.ack"):
+    question_id: str
+    seq: int | None = None
+    submitted: bool = False
+    answer_id: str | None = None
+
+
+class Feedback(Message, tag="feedback"):
+    question_id: str
+    status: Literal["done", "failed"]
+    score: float | None
+    feedback: str | None
+    strengths: list[str]
+    improvements: list[str]
+    skill_scores: dict[str, float]
+    flags: list[str] = []
+    error: str | None = None
+
+
+class SessionEnded(Message, tag="session.ended"):
+    reason: Literal["completed", "time_up", "ended_by_candidate"]
+
+
+class SessionSummary(Message, tag="session.summary"):
+    score: float | None
+    skill_scores: dict[str, float]
+    answered: int
+    evaluated: int
+    total: int
+
+
+class Error(Message, tag="error"):
+    code: str
+    message: str
+    question_id: str | None = None
+
+
+class Pong(Message, tag="pong"):
+    server_time: datetime
+
+
+ServerMessage = (
+    SessionState
+    | QuestionStart
+    | QuestionDelta
+    | QuestionEnd
+    | QuestionCancel
+    | AnswerAck
+    | Feedback
+    | SessionEnded
+    | SessionSummary
+    | Error
+    | Pong
+)
+
+_encoder = msgspec.json.Encoder()
+_client_decoder = msgspec.json.Decoder(ClientMessage)
+_server_decoder = msgspec.json.Decoder(ServerMessage)
+
+
+def encode(message: Message) -> bytes:
+    """Serialise a message to JSON bytes."""
+    return _encoder.encode(message)
+
+
+def decode_client(data: bytes | str) -> ClientMessage:
+    """Parse a client message; raises msgspec.DecodeError/ValidationError with a readable reason."""
+    return _client_decoder.decode(data)
+
+
+def decode_server(data: bytes | str) -> ServerMessage:
+    """Parse a server message (for clients and tests)."""
+    return _server_decoder.decode(data)

@@ -1,0 +1,57 @@
+"""The interview plan: how many questions of which kind fit the session's time box."""
+
+from __future__ import annotations
+
+import msgspec
+
+from coach.domain.kinds import Difficulty, QuestionType, SessionType
+
+MIN_MINUTES = 10
+MAX_MINUTES = 90
+MAX_QUESTIONS = 12
+
+# Minutes a candidate needs per question, by kind and difficulty (answer plus feedback reading).
+MINUTES_PER_QUESTION: dict[QuestionType, dict[Difficulty, int]] = {
+    "behavioral": {"easy": 5, "medium": 6, "hard": 8},
+    "technical": {"easy": 4, "medium": 5, "hard": 7},
+    "coding": {"easy": 10, "medium": 15, "hard": 22},
+    "system_design": {"easy": 15, "medium": 20, "hard": 30},
+}
+MIXED_ROTATION: tuple[QuestionType, ...] = ("behavioral", "technical", "coding", "system_design")
+
+
+class Plan(msgspec.Struct, frozen=True):
+    """The question kinds in order; its length is the number of questions."""
+
+    kinds: list[QuestionType]
+    minutes_per_question: list[int]
+
+    @property
+    def total(self) -> int:
+        return len(self.kinds)
+
+
+def make_plan(session_type: SessionType, difficulty: Difficulty, duration_minutes: int) -> Plan:
+    """Fill the time box with questions; always at least one, never more than MAX_QUESTIONS."""
+    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
+        raise ValueError(f"duration must be {MIN_MINUTES}-{MAX_MINUTES} minutes")
+    rotation = MIXED_ROTATION if session_type == "mixed" else (session_type,)
+    kinds: list[QuestionType] = []
+    minutes: list[int] = []
+    budget, index = duration_minutes, 0
+    while len(kinds) < MAX_QUESTIONS:
+        # The next kind in the rotation that still fits the remaining time.
+        ordered = [rotation[(index + i) % len(rotation)] for i in range(len(rotation))]
+        fitting = [k for k in ordered if MINUTES_PER_QUESTION[k][difficulty] <= budget]
+        if not fitting:
+            break
+        kind = fitting[0]
+        cost = MINUTES_PER_QUESTION[kind][difficulty]
+        kinds.append(kind)
+        minutes.append(cost)
+        budget -= cost
+        index = rotation.index(kind) + 1
+    if not kinds:
+        # A short box for a long kind: one question that gets the whole time.
+        kinds, minutes = [rotation[0]], [duration_minutes]
+    return Plan(kinds=kinds, minutes_per_question=minutes)

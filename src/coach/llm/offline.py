@@ -1,0 +1,61 @@
+"""The offline interviewer: questions from the built-in bank, answers scored against their rubric."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+
+from coach.domain.bank_index import Bank, question_text, to_meta
+from coach.domain.evaluation import Evaluation
+from coach.domain.evaluator import evaluate_answer
+from coach.domain.questions import AnswerRequest, QuestionMeta, QuestionRequest
+from coach.llm.port import QuestionStream
+
+_PIECES = re.compile(r"\S+\s*|\s+")
+
+
+class OfflineInterviewer:
+    """Needs no network or key; streams bank questions word by word like a model would."""
+
+    name = "offline"
+
+    def __init__(self, bank: Bank, *, token_delay: float = 0.02) -> None:
+        self._bank = bank
+        self._delay = token_delay
+
+    async def question(self, request: QuestionRequest) -> QuestionStream:
+        if request.follow_up is not None and request.follow_up.prompts:
+            follow = request.follow_up
+            text = follow.prompts[request.seed % len(follow.prompts)]
+            meta = QuestionMeta(
+                kind=follow.meta.kind,
+                title=f"Follow-up: {follow.meta.title}",
+                skills=follow.meta.skills,
+                rubric=follow.meta.rubric,
+                model_answer=follow.meta.model_answer,
+                follow_ups=[],
+                bank_id=None,
+                language=follow.meta.language,
+                starter_code=None,
+                source="bank",
+                follow_up_of=follow.position,
+            )
+            return QuestionStream(meta=meta, deltas=self._stream(text))
+        chosen = self._bank.pick(request)
+        return QuestionStream(
+            meta=to_meta(chosen, request.language), deltas=self._stream(question_text(chosen))
+        )
+
+    async def evaluate(self, request: AnswerRequest) -> Evaluation:
+        # Scoring takes milliseconds of CPU; a thread keeps token streams on the loop smooth.
+        return await asyncio.to_thread(evaluate_answer, request)
+
+    async def aclose(self) -> None:
+        return None
+
+    async def _stream(self, text: str) -> AsyncIterator[str]:
+        for piece in _PIECES.findall(text):
+            if self._delay:
+                await asyncio.sleep(self._delay)
+            yield piece

@@ -1,0 +1,164 @@
+"""Answer use cases: drafts, idempotent submission with its pending evaluation, moving on."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.domain.errors import Conflict, InvalidInput, InvalidState, NotFound
+from coach.services.interviews import is_over
+from coach.store import evaluations as eval_store
+from coach.store import interviews as store
+from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
+
+RUBRIC_VERSION = "v1"
+
+
+@dataclass(slots=True)
+class Submitted:
+    answer: InterviewAnswer
+    evaluation: AnswerEvaluation
+    duplicate: bool
+
+
+def _parse_id(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError as exc:
+        raise InvalidInput("question_id is not a valid id.", field="question_id") from exc
+
+
+async def current_question(
+    db: AsyncSession, session: InterviewSession, question_id: str, now: datetime
+) -> InterviewQuestion:
+    """The question if it is the session's current, fully asked question; a clear error otherwise."""
+    if session.status != "active" or is_over(session, now):
+        raise InvalidState("This interview has ended.")
+    question = await store.get_question(db, session.id, _parse_id(question_id))
+    if question is None:
+        raise NotFound("No such question in this session.", field="question_id")
+    if question.position != session.position or question.status != "ready":
+        raise InvalidState("That question is not the current one.", field="question_id")
+    return question
+
+
+async def _answer_row(
+    db: AsyncSession, session: InterviewSession, question: InterviewQuestion
+) -> InterviewAnswer:
+    answer = await store.answer_for(db, question.id)
+    if answer is not None:
+        return answer
+    answer = InterviewAnswer(session_id=session.id, question_id=question.id)
+    try:
+        async with db.begin_nested():
+            db.add(answer)
+    except IntegrityError:  # a concurrent draft or submit created it first
+        found = await store.answer_for(db, question.id)
+        assert found is not None
+        return found
+    return answer
+
+
+async def save_draft(
+    db: AsyncSession,
+    session: InterviewSession,
+    *,
+    question_id: str,
+    seq: int,
+    text: str,
+    language: str | None,
+    now: datetime,
+) -> int:
+    """Keep the draft if its seq is the newest; return the stored seq (the latest wins)."""
+    question = await current_question(db, session, question_id, now)
+    answer = await _answer_row(db, session, question)
+    if answer.submitted_at is not None:
+        raise InvalidState("This question was already answered.", field="question_id")
+    if seq > answer.draft_seq or answer.draft_updated_at is None:
+        answer.draft_text = text
+        answer.draft_language = language
+        answer.draft_seq = seq
+        answer.draft_updated_at = now
+        db.add(answer)
+        await db.flush()
+    return answer.draft_seq
+
+
+async def submit_answer(
+    db: AsyncSession,
+    session: InterviewSession,
+    *,
+    question_id: str,
+    text: str,
+    language: str | None,
+    idempotency_key: str,
+    now: datetime,
+) -> Submitted:
+    """Store the final answer and its pending evaluation in the caller's transaction.
+
+    The same idempotency key again returns the same answer and evaluation; another key
+    for an answered question is a conflict.
+    """
+    qid = _parse_id(question_id)
+    existing_question = await store.get_question(db, session.id, qid)
+    if existing_question is not None:
+        prior = await store.answer_for(db, existing_question.id)
+        if prior is not None and prior.submitted_at is not None:
+            return await _replay(db, prior, idempotency_key)
+    if not text.strip():
+        raise InvalidInput("The answer is empty.", field="text")
+    question = await current_question(db, session, question_id, now)
+    answer = await _answer_row(db, session, question)
+    if not await store.mark_submitted(
+        db, answer.id, text=text, language=language, key=idempotency_key, now=now
+    ):
+        await db.refresh(answer)
+        return await _replay(db, answer, idempotency_key)
+    await db.refresh(answer)
+    evaluation = AnswerEvaluation(answer_id=answer.id, session_id=session.id, rubric_version=RUBRIC_VERSION)
+    db.add(evaluation)
+    await db.flush()
+    return Submitted(answer, evaluation, duplicate=False)
+
+
+async def _replay(db: AsyncSession, answer: InterviewAnswer, key: str) -> Submitted:
+    if answer.idempotency_key != key:
+        raise Conflict("This question was already answered.", field="question_id")
+    evaluation = await store.evaluation_for(db, answer.id, RUBRIC_VERSION)
+    assert evaluation is not None, "a submitted answer always has its evaluation"
+    return Submitted(answer, evaluation, duplicate=True)
+
+
+async def advance(db: AsyncSession, session: InterviewSession, now: datetime) -> bool:
+    """Move to the next question; False when the plan is finished (the caller ends the session)."""
+    if session.status != "active" or is_over(session, now):
+        raise InvalidState("This interview has ended.")
+    question = await store.question_at(db, session.id, session.position)
+    if question is None or question.status != "ready":
+        raise InvalidState("The current question is still being asked.")
+    total = int((session.plan or {}).get("total", 0))
+    if session.position + 1 >= total:
+        return False
+    session.position += 1
+    db.add(session)
+    await db.flush()
+    return True
+
+
+async def retry_evaluation(
+    db: AsyncSession, session: InterviewSession, question_id: str, now: datetime
+) -> AnswerEvaluation:
+    """Queue a failed evaluation again."""
+    question = await store.get_question(db, session.id, _parse_id(question_id))
+    answer = await store.answer_for(db, question.id) if question else None
+    evaluation = await store.evaluation_for(db, answer.id, RUBRIC_VERSION) if answer else None
+    if evaluation is None:
+        raise NotFound("No evaluation for that question.", field="question_id")
+    if not await eval_store.reset_failed(db, evaluation.id, now):
+        raise InvalidState("Only a failed evaluation can be retried.")
+    await db.refresh(evaluation)
+    return evaluation

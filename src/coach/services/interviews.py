@@ -1,0 +1,120 @@
+"""Session use cases: start, read, end, and the summary once every answer is evaluated."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.domain import messages as m
+from coach.domain.errors import InvalidInput, NotFound
+from coach.domain.kinds import DIFFICULTIES, LANGUAGES, SESSION_TYPES
+from coach.domain.plan import MAX_MINUTES, MIN_MINUTES, make_plan
+from coach.services.snapshot import build_state, summary_of
+from coach.store import evaluations as eval_store
+from coach.store import interviews as store
+from coach.store.models import InterviewSession
+
+EndReason = Literal["completed", "time_up", "ended_by_candidate"]
+
+
+async def start_session(
+    db: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    type: str,
+    difficulty: str,
+    duration_minutes: int,
+    role: str,
+    language: str | None,
+    now: datetime,
+) -> InterviewSession:
+    """Create a session and its plan; the first question is asked when the socket connects."""
+    if type not in SESSION_TYPES:
+        raise InvalidInput(f"type must be one of {', '.join(SESSION_TYPES)}.", field="type")
+    if difficulty not in DIFFICULTIES:
+        raise InvalidInput(f"difficulty must be one of {', '.join(DIFFICULTIES)}.", field="difficulty")
+    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
+        raise InvalidInput(
+            f"duration_minutes must be between {MIN_MINUTES} and {MAX_MINUTES}.", field="duration_minutes"
+        )
+    role = " ".join(role.split())
+    if not role or len(role) > 100:
+        raise InvalidInput("role must be 1 to 100 characters, e.g. 'backend engineer'.", field="role")
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}.", field="language")
+    plan = make_plan(type, difficulty, duration_minutes)
+    session = InterviewSession(
+        user_id=user_id,
+        type=type,
+        difficulty=difficulty,
+        role=role,
+        language=language or "python",
+        duration_minutes=duration_minutes,
+        plan={"total": plan.total, "kinds": list(plan.kinds), "minutes": list(plan.minutes_per_question)},
+        created_at=now,
+        ends_at=now + timedelta(minutes=duration_minutes),
+    )
+    db.add(session)
+    await db.flush()
+    return session
+
+
+async def owned_session(
+    db: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, *, for_update: bool = False
+) -> InterviewSession:
+    """The session if it belongs to the user; NotFound otherwise (never reveal others' sessions)."""
+    session = await store.get_session(db, session_id, for_update=for_update)
+    if session is None or session.user_id != user_id:
+        raise NotFound("No such interview session.")
+    return session
+
+
+async def load_state(db: AsyncSession, session: InterviewSession, now: datetime) -> m.SessionState:
+    """The session's whole transcript as a `session.state` snapshot."""
+    return build_state(
+        session,
+        await store.questions_of(db, session.id),
+        await store.answers_of(db, session.id),
+        await store.evaluations_of(db, session.id),
+        now,
+    )
+
+
+def is_over(session: InterviewSession, now: datetime) -> bool:
+    """Whether the time box has passed (server clock)."""
+    return now >= session.ends_at
+
+
+async def end_session(db: AsyncSession, session: InterviewSession, now: datetime) -> bool:
+    """Mark the session completed; False if it already was (only one caller wins)."""
+    if not await store.complete_session(db, session.id, now):
+        return False
+    await db.refresh(session)
+    return True
+
+
+async def refresh_scores(db: AsyncSession, session: InterviewSession) -> m.Summary | None:
+    """Recompute the session's aggregate score; return the summary if the session is finished and fully evaluated."""
+    answers = await store.answers_of(db, session.id)
+    evaluations = await store.evaluations_of(db, session.id)
+    summary = summary_of(session, answers, evaluations)
+    session.score = summary.score
+    session.skill_scores = dict(summary.skill_scores)
+    db.add(session)
+    await db.flush()
+    if session.status != "completed" or await eval_store.count_unfinished(db, session.id):
+        return None
+    return summary
+
+
+def summary_message(summary: m.Summary) -> m.SessionSummary:
+    return m.SessionSummary(
+        score=summary.score,
+        skill_scores=summary.skill_scores,
+        answered=summary.answered,
+        evaluated=summary.evaluated,
+        total=summary.total,
+    )

@@ -1,0 +1,145 @@
+"""Build the `session.state` snapshot and the summary from stored rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from coach.domain import messages as m
+from coach.domain.scoring import aggregate, aggregate_skills
+from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
+
+
+def session_view(session: InterviewSession) -> m.SessionView:
+    plan: dict[str, Any] = session.plan or {}
+    return m.SessionView(
+        id=str(session.id),
+        type=session.type,
+        difficulty=session.difficulty,
+        role=session.role,
+        language=session.language,
+        duration_minutes=session.duration_minutes,
+        status=cast(Any, session.status),
+        created_at=session.created_at,
+        ends_at=session.ends_at,
+        ended_at=session.ended_at,
+        total_questions=int(plan.get("total", 0)),
+        kinds=list(plan.get("kinds", [])),
+        position=session.position,
+        score=session.score,
+        skill_scores={k: float(v) for k, v in (session.skill_scores or {}).items()},
+    )
+
+
+def answer_view(answer: InterviewAnswer) -> m.AnswerView:
+    return m.AnswerView(
+        text=answer.text,
+        language=answer.language,
+        submitted=answer.submitted_at is not None,
+        submitted_at=answer.submitted_at,
+        draft_text=answer.draft_text,
+        draft_language=answer.draft_language,
+        draft_seq=answer.draft_seq,
+    )
+
+
+def feedback_view(evaluation: AnswerEvaluation) -> m.FeedbackView:
+    return m.FeedbackView(
+        status=cast(Any, evaluation.status),
+        score=evaluation.score,
+        feedback=evaluation.feedback,
+        strengths=list(evaluation.strengths or []),
+        improvements=list(evaluation.improvements or []),
+        skill_scores={k: float(v) for k, v in (evaluation.skill_scores or {}).items()},
+        flags=list(evaluation.flags or []),
+        error=evaluation.error,
+    )
+
+
+def feedback_message(question_id: str, evaluation: AnswerEvaluation) -> m.Feedback:
+    """The `feedback` event for a finished (done or failed) evaluation."""
+    view = feedback_view(evaluation)
+    return m.Feedback(
+        question_id=question_id,
+        status="done" if evaluation.status == "done" else "failed",
+        score=view.score,
+        feedback=view.feedback,
+        strengths=view.strengths,
+        improvements=view.improvements,
+        skill_scores=view.skill_scores,
+        flags=view.flags,
+        error=view.error,
+    )
+
+
+def question_view(
+    question: InterviewQuestion, answer: InterviewAnswer | None, evaluation: AnswerEvaluation | None
+) -> m.QuestionView:
+    data: dict[str, Any] = question.data or {}
+    return m.QuestionView(
+        question_id=str(question.id),
+        index=question.position,
+        kind=question.kind,
+        title=str(data.get("title", "")),
+        text=question.text,
+        skills=list(data.get("skills", [])),
+        language=data.get("language"),
+        starter_code=data.get("starter_code"),
+        status="ready" if question.status == "ready" else "streaming",
+        answer=answer_view(answer) if answer else None,
+        evaluation=feedback_view(evaluation) if evaluation else None,
+    )
+
+
+def summary_of(
+    session: InterviewSession, answers: Sequence[InterviewAnswer], evaluations: Sequence[AnswerEvaluation]
+) -> m.Summary:
+    done = [e for e in evaluations if e.status == "done" and e.score is not None]
+    return m.Summary(
+        score=aggregate(e.score for e in done if e.score is not None),
+        skill_scores=aggregate_skills(e.skill_scores or {} for e in done),
+        answered=sum(1 for a in answers if a.submitted_at is not None),
+        evaluated=len(done),
+        total=int((session.plan or {}).get("total", 0)),
+    )
+
+
+def build_state(
+    session: InterviewSession,
+    questions: Sequence[InterviewQuestion],
+    answers: Sequence[InterviewAnswer],
+    evaluations: Sequence[AnswerEvaluation],
+    now: datetime,
+) -> m.SessionState:
+    """The whole transcript: questions (ready ones with text), answers, drafts and feedback."""
+    by_question = {a.question_id: a for a in answers}
+    by_answer = {e.answer_id: e for e in evaluations}
+    views = []
+    current: str | None = None
+    for q in questions:
+        answer = by_question.get(q.id)
+        evaluation = by_answer.get(answer.id) if answer else None
+        view = question_view(q, answer, evaluation)
+        if q.status != "ready":
+            # A question still being written is sent whole once it is done, never in part.
+            view = m.QuestionView(**{**_fields(view), "text": ""})
+        views.append(view)
+        if q.position == session.position and session.status == "active":
+            current = str(q.id)
+    pending = any(e.status in ("pending", "running") for e in evaluations)
+    summary = (
+        summary_of(session, answers, evaluations) if session.status == "completed" and not pending else None
+    )
+    return m.SessionState(
+        session=session_view(session),
+        questions=views,
+        current_question_id=current,
+        evaluation_pending=pending,
+        summary=summary,
+        server_time=now,
+    )
+
+
+def _fields(view: m.QuestionView) -> dict[str, Any]:
+    return {f: getattr(view, f) for f in view.__struct_fields__}

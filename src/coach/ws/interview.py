@@ -1,0 +1,358 @@
+"""WS /ws/sessions/{id}: the interview conversation.
+
+On connect: check Origin, authenticate, check ownership, subscribe to the session's
+channel, and only then read and send the snapshot (so no event falls into the gap).
+Each unit of work opens its own short database session; the socket holds none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.di import NamedDependency
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
+
+from coach.auth.sockets import origin_allowed, socket_user
+from coach.domain import messages as m
+from coach.domain.errors import CoachError
+from coach.runtime import Runtime
+from coach.services import answers, interviews
+from coach.services.events import publish, session_channel
+from coach.store import interviews as store
+from coach.store.models import User
+from coach.ws.limits import TokenBucket
+from coach.ws.outbox import Outbox, Overflow
+
+log = logging.getLogger("coach.ws")
+
+MAX_FRAME = 64 * 1024
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_BIG = 1009
+CLOSE_POLICY = 1008
+CLOSE_OVERLOADED = 1013
+CLOSE_INTERNAL = 1011
+
+
+class _TypeOnly(msgspec.Struct):
+    type: str
+
+
+_peek = msgspec.json.Decoder(_TypeOnly)
+
+
+@websocket("/ws/sessions/{session_id:uuid}", opt={"exclude_from_auth": True})
+async def interview_socket(
+    socket: WebSocket[Any, Any, Any],
+    session_id: FromPath[uuid.UUID],
+    channels: NamedDependency[ChannelsPlugin],
+) -> None:
+    """The interview conversation (see docs/protocol.md)."""
+    runtime: Runtime = socket.app.state.runtime
+    if not origin_allowed(socket, socket.app.state.allowed_origins):
+        await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
+        return
+    user = await socket_user(socket, runtime, socket.app.state.jwt_auth)
+    await socket.accept()
+    if user is None:
+        await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")
+        return
+    async with runtime.sessions() as db:
+        session = await store.get_session(db, session_id)
+    if session is None or session.user_id != user.id:
+        await socket.close(code=CLOSE_FORBIDDEN, reason="not your session")
+        return
+    await Conversation(socket, runtime, channels, user, session_id).run()
+
+
+class Conversation:
+    """One connected socket of one session."""
+
+    def __init__(
+        self,
+        socket: WebSocket[Any, Any, Any],
+        runtime: Runtime,
+        channels: ChannelsPlugin,
+        user: User,
+        session_id: uuid.UUID,
+    ) -> None:
+        self.socket = socket
+        self.runtime = runtime
+        self.channels = channels
+        self.user = user
+        self.session_id = session_id
+        settings = runtime.settings
+        self.outbox = Outbox(self._send_frame, window=settings.coalesce_ms / 1000)
+        self.bucket = TokenBucket(
+            rate=settings.ws_messages_per_second, burst=settings.ws_messages_per_second * 2
+        )
+        self.strikes = 0
+        self.direct: set[str] = set()
+        self.closed = False
+        self.close_code: int | None = None
+        self.tasks: list[asyncio.Task[Any]] = []
+
+    async def run(self) -> None:
+        subscriber = await self.channels.subscribe([session_channel(self.session_id)])
+        try:
+            state = await self._state()
+            self.outbox.offer(state)
+            self.tasks = [
+                asyncio.create_task(self.outbox.run(), name="ws-sender"),
+                asyncio.create_task(self._events(subscriber), name="ws-events"),
+                asyncio.create_task(
+                    self._timer(state.session.ends_at, state.session.status), name="ws-timer"
+                ),
+            ]
+            if state.session.status == "active":
+                self._ask()
+            receiver = asyncio.create_task(self._receive(), name="ws-receiver")
+            done, _ = await asyncio.wait([receiver, self.tasks[0]], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not receiver and not task.cancelled():
+                    exc = task.exception()
+                    if isinstance(exc, Overflow):
+                        await self._close(CLOSE_OVERLOADED, "client too slow; reconnect to resync")
+                    elif exc is not None:
+                        log.warning("socket sender failed: %r", exc)
+            receiver.cancel()
+            with contextlib.suppress(BaseException):
+                await receiver
+        finally:
+            self.closed = True
+            for task in self.tasks:
+                task.cancel()
+            for task in self.tasks:
+                with contextlib.suppress(BaseException):
+                    await task
+            # Unsubscribe always, so channel subscriber counts return to zero.
+            await self.channels.unsubscribe(subscriber)
+
+    async def _state(self) -> m.SessionState:
+        now = self.runtime.now()
+        async with self.runtime.sessions() as db:
+            session = await interviews.owned_session(db, self.user.id, self.session_id)
+            expired = session.status == "active" and interviews.is_over(session, now)
+        if expired:
+            await end_and_announce(self.runtime, self.session_id, "time_up")
+        async with self.runtime.sessions() as db:
+            session = await interviews.owned_session(db, self.user.id, self.session_id)
+            return await interviews.load_state(db, session, now)
+
+    # ---- outgoing ----------------------------------------------------------------------------
+
+    async def _send_frame(self, frame: bytes) -> None:
+        await self.socket.send_text(frame.decode())
+
+    def deliver(self, message: m.Message) -> None:
+        """Listener for the question writer: queue for this socket if it is still open."""
+        if self.closed:
+            return
+        if isinstance(message, m.QuestionStart):
+            self.direct.add(message.question_id)
+        with contextlib.suppress(Overflow):
+            self.outbox.offer(message)
+
+    async def _close(self, code: int, reason: str) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.close_code = code
+        sender = self.tasks[0] if self.tasks else None
+        if sender is not None and sender is not asyncio.current_task():
+            sender.cancel()
+            with contextlib.suppress(BaseException):
+                await sender
+        if code != CLOSE_OVERLOADED:
+            # Say why before closing (the errors that led here), but never wait long on a slow client.
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await self.outbox.flush()
+        with contextlib.suppress(Exception):
+            await self.socket.close(code=code, reason=reason)
+
+    def _error(self, code: str, message: str, question_id: str | None = None) -> None:
+        with contextlib.suppress(Overflow):
+            self.outbox.offer(m.Error(code=code, message=message, question_id=question_id))
+
+    # ---- background --------------------------------------------------------------------------
+
+    def _ask(self) -> None:
+        """Make sure the current question is (being) asked; keep checking while another writer holds it."""
+        asker = self.runtime.asker
+        assert asker is not None
+
+        async def ask() -> None:
+            while not self.closed:
+                outcome = await asker.ensure_current(self.session_id, self.deliver)
+                if outcome != "busy":
+                    return
+                # Someone else is writing it; its end arrives on the channel. If that writer
+                # died, its claim lapses and this loop takes over.
+                await asyncio.sleep(asker.lease.total_seconds() / 2)
+
+        self.runtime.spawn(_logged(ask), "ask-question")
+
+    async def _events(self, subscriber: Any) -> None:
+        async for frame in subscriber.iter_events():
+            kind = _peek.decode(frame).type
+            if kind == "question.end":
+                end = msgspec.json.decode(frame, type=m.QuestionEnd)
+                if end.question_id in self.direct:
+                    continue
+                await self._send_whole_question(end.question_id)
+            else:
+                self.outbox.offer_raw(frame)
+                if kind == "session.ended":
+                    self.tasks[2].cancel()
+
+    async def _send_whole_question(self, question_id: str) -> None:
+        async with self.runtime.sessions() as db:
+            question = await store.get_question(db, self.session_id, uuid.UUID(question_id))
+            session = await store.get_session(db, self.session_id)
+        if question is None or session is None:
+            return
+        data = question.data or {}
+        self.outbox.offer(
+            m.QuestionStart(
+                question_id=question_id,
+                index=question.position,
+                total=int((session.plan or {}).get("total", 0)),
+                kind=question.kind,
+                title=str(data.get("title", "")),
+                skills=list(data.get("skills", [])),
+                language=data.get("language"),
+                starter_code=data.get("starter_code"),
+            )
+        )
+        self.outbox.offer(m.QuestionDelta(question_id=question_id, text=question.text))
+        self.outbox.offer(m.QuestionEnd(question_id=question_id, text=question.text))
+
+    async def _timer(self, ends_at: datetime, status: str) -> None:
+        if status != "active":
+            return
+        delay = (ends_at - self.runtime.now()).total_seconds()
+        await asyncio.sleep(max(0.0, delay))
+        await self._end("time_up")
+
+    # ---- incoming ----------------------------------------------------------------------------
+
+    async def _receive(self) -> None:
+        while not self.closed:
+            try:
+                event: dict[str, Any] = dict(await self.socket.receive())
+            except WebSocketDisconnect:
+                return
+            if event["type"] == "websocket.disconnect":
+                return
+            raw = event.get("text") if event.get("text") is not None else event.get("bytes")
+            if not isinstance(raw, str | bytes):
+                continue
+            if len(raw) > MAX_FRAME:
+                await self._close(CLOSE_TOO_BIG, "message too big")
+                return
+            if not self.bucket.allow():
+                self.strikes += 1
+                self._error("rate_limited", "Too many messages; slow down.")
+                if self.strikes > 50:
+                    await self._close(CLOSE_POLICY, "too many messages")
+                    return
+                continue
+            try:
+                message = m.decode_client(raw)
+            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                self._error("bad_message", f"Invalid message: {exc}")
+                continue
+            try:
+                await self._handle(message)
+            except CoachError as exc:
+                self._error(exc.code, exc.message, getattr(message, "question_id", None))
+            except Overflow:
+                await self._close(CLOSE_OVERLOADED, "client too slow; reconnect to resync")
+                return
+
+    async def _handle(self, message: m.ClientMessage) -> None:
+        now = self.runtime.now()
+        if isinstance(message, m.Ping):
+            self.outbox.offer(m.Pong(server_time=now))
+        elif isinstance(message, m.AnswerDraft):
+            async with self.runtime.sessions() as db:
+                session = await interviews.owned_session(db, self.user.id, self.session_id)
+                seq = await answers.save_draft(
+                    db,
+                    session,
+                    question_id=message.question_id,
+                    seq=message.seq,
+                    text=message.text,
+                    language=message.language,
+                    now=now,
+                )
+                await db.commit()
+            self.outbox.offer(m.AnswerAck(question_id=message.question_id, seq=seq))
+        elif isinstance(message, m.AnswerSubmit):
+            async with self.runtime.sessions() as db:
+                session = await interviews.owned_session(db, self.user.id, self.session_id)
+                result = await answers.submit_answer(
+                    db,
+                    session,
+                    question_id=message.question_id,
+                    text=message.text,
+                    language=message.language,
+                    idempotency_key=message.idempotency_key,
+                    now=now,
+                )
+                await db.commit()
+            self.outbox.offer(
+                m.AnswerAck(question_id=message.question_id, submitted=True, answer_id=str(result.answer.id))
+            )
+            if not result.duplicate:
+                await self.runtime.wakeup.notify()
+        elif isinstance(message, m.QuestionNext):
+            async with self.runtime.sessions() as db:
+                session = await interviews.owned_session(db, self.user.id, self.session_id, for_update=True)
+                moved = await answers.advance(db, session, now)
+                await db.commit()
+            if moved:
+                self._ask()
+            else:
+                await self._end("completed")
+        elif isinstance(message, m.SessionEnd):
+            await self._end("ended_by_candidate")
+
+    async def _end(self, reason: Any) -> None:
+        await end_and_announce(self.runtime, self.session_id, reason)
+
+
+async def end_and_announce(runtime: Runtime, session_id: uuid.UUID, reason: Any) -> bool:
+    """End the session once (whoever gets there first announces it) and publish the summary if ready."""
+    now = runtime.now()
+    async with runtime.sessions() as db:
+        session = await store.get_session(db, session_id, for_update=True)
+        if session is None or not await interviews.end_session(db, session, now):
+            return False
+        summary = await interviews.refresh_scores(db, session)
+        await db.commit()
+    assert runtime.bus is not None
+    await publish(runtime.bus, session_id, m.SessionEnded(reason=reason))
+    if summary is not None:
+        await publish(runtime.bus, session_id, interviews.summary_message(summary))
+    return True
+
+
+async def _logged(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    try:
+        await factory()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("background question writer failed")

@@ -1,0 +1,121 @@
+"""A socket's outgoing messages: ordered, bounded, question deltas merged into one frame per window."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from coach.domain import messages as m
+
+
+class Overflow(Exception):
+    """The client is not reading fast enough; the caller closes the socket and the client resyncs."""
+
+
+class Outbox:
+    """Queue messages without waiting; a single sender task writes them to the socket.
+
+    Deltas of one question are joined while they wait, and after a delta frame the next
+    one waits out the coalescing window, so a fast model costs a frame per window, not
+    per token. The queue holds at most `max_frames` frames / `max_bytes` bytes: past that,
+    the socket is closed instead of letting memory grow.
+    """
+
+    def __init__(
+        self,
+        send: Callable[[bytes], Awaitable[None]],
+        *,
+        window: float = 0.025,
+        max_frames: int = 512,
+        max_bytes: int = 1 << 20,
+        send_timeout: float = 10.0,
+    ) -> None:
+        self._send = send
+        self._window = window
+        self._max_frames = max_frames
+        self._max_bytes = max_bytes
+        self._send_timeout = send_timeout
+        self._frames: deque[bytes] = deque()
+        self._bytes = 0
+        self._delta_qid: str | None = None
+        self._delta_parts: list[str] = []
+        self._delta_bytes = 0
+        self._last_delta_at = 0.0
+        self._wake = asyncio.Event()
+        self.overflowed = False
+        self.frames_sent = 0
+
+    def offer(self, message: m.Message) -> None:
+        """Queue a message; never blocks. Raises Overflow when the client has fallen too far behind."""
+        if self.overflowed:
+            raise Overflow
+        if isinstance(message, m.QuestionDelta):
+            if self._delta_qid is not None and self._delta_qid != message.question_id:
+                self._seal()
+            self._delta_qid = message.question_id
+            self._delta_parts.append(message.text)
+            self._delta_bytes += len(message.text)
+        else:
+            self._seal()
+            self._push(m.encode(message))
+        if len(self._frames) > self._max_frames or self._bytes + self._delta_bytes > self._max_bytes:
+            self.overflowed = True
+            self._wake.set()
+            raise Overflow
+        self._wake.set()
+
+    def offer_raw(self, frame: bytes) -> None:
+        """Queue an already-encoded message (an event from the session channel)."""
+        if self.overflowed:
+            raise Overflow
+        self._seal()
+        self._push(frame)
+        if len(self._frames) > self._max_frames or self._bytes > self._max_bytes:
+            self.overflowed = True
+            self._wake.set()
+            raise Overflow
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send queued frames until cancelled; raise Overflow if the queue overflowed."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self.overflowed:
+                raise Overflow
+            await self._drain()
+            if self._delta_parts:
+                wait = self._last_delta_at + self._window - time.monotonic()
+                if wait > 0:
+                    # More deltas join the pending frame meanwhile; other messages queue behind it.
+                    await asyncio.sleep(wait)
+                self._seal()
+                self._last_delta_at = time.monotonic()
+                await self._drain()
+
+    async def flush(self) -> None:
+        """Send everything pending now (before a close)."""
+        self._seal()
+        await self._drain()
+
+    def _push(self, frame: bytes) -> None:
+        self._frames.append(frame)
+        self._bytes += len(frame)
+
+    def _seal(self) -> None:
+        if self._delta_parts and self._delta_qid is not None:
+            text = "".join(self._delta_parts)
+            self._push(m.encode(m.QuestionDelta(question_id=self._delta_qid, text=text)))
+            self._last_delta_at = time.monotonic()
+        self._delta_parts.clear()
+        self._delta_bytes = 0
+
+    async def _drain(self) -> None:
+        while self._frames:
+            frame = self._frames.popleft()
+            self._bytes -= len(frame)
+            async with asyncio.timeout(self._send_timeout):
+                await self._send(frame)
+            self.frames_sent += 1
