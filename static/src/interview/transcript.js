@@ -1,0 +1,176 @@
+// Rendering of questions, answers and feedback; shared by the interview room and history.
+// Parts are re-rendered only when their data changes, so a live region does not re-announce.
+import { h } from "../lib/dom.js";
+import { label, score } from "../lib/format.js";
+
+const LEVEL_LABEL = { done: "Feedback", failed: "Evaluation failed", pending: "Evaluating…", running: "Evaluating…" };
+
+function sig(value) {
+  return JSON.stringify(value ?? null);
+}
+
+/** A score badge coloured by band (text stays the number, so colour is never the only cue). */
+export function scoreBadge(value, testid) {
+  const n = Number(value);
+  const band = value === null || value === undefined ? "none" : n >= 7 ? "good" : n >= 4 ? "fair" : "weak";
+  return h("span", { class: `score-badge band-${band}`, "data-testid": testid }, score(value));
+}
+
+export function feedbackCard(evaluation) {
+  if (!evaluation) return null;
+  if (evaluation.status === "pending" || evaluation.status === "running") {
+    return h(
+      "div",
+      { class: "feedback-card pending", "data-testid": "feedback-pending", role: "status" },
+      h("span", { class: "spinner", "aria-hidden": "true" }),
+      " Evaluating your answer…",
+    );
+  }
+  if (evaluation.status === "failed") {
+    return h(
+      "div",
+      { class: "feedback-card failed", "data-testid": "feedback-card" },
+      h("p", { class: "feedback-title" }, LEVEL_LABEL.failed),
+      h("p", {}, evaluation.error || "This answer could not be evaluated. It is kept and will be retried."),
+    );
+  }
+  const list = (title, items, cls) =>
+    items?.length ? h("div", { class: cls }, h("p", { class: "list-title" }, title), h("ul", {}, items.map((item) => h("li", {}, item)))) : null;
+  const skills = Object.entries(evaluation.skill_scores || {});
+  return h(
+    "div",
+    { class: "feedback-card", "data-testid": "feedback-card" },
+    h(
+      "div",
+      { class: "feedback-head" },
+      h("p", { class: "feedback-title" }, "Feedback"),
+      h("p", { class: "feedback-score-line" }, h("span", { class: "visually-hidden" }, "Score "), scoreBadge(evaluation.score, "feedback-score"), h("span", { class: "out-of" }, " / 10")),
+    ),
+    evaluation.feedback ? h("p", { class: "feedback-text" }, evaluation.feedback) : null,
+    h("div", { class: "feedback-lists" }, list("Strengths", evaluation.strengths, "strengths"), list("To improve", evaluation.improvements, "improvements")),
+    skills.length
+      ? h("ul", { class: "chips", "aria-label": "Skill scores" }, skills.map(([skill, value]) => h("li", { class: "chip" }, `${label(skill)}: ${score(value)}`)))
+      : null,
+    evaluation.flags?.length ? h("p", { class: "muted small" }, `Notes: ${evaluation.flags.map(label).join(", ")}`) : null,
+    h(
+      "div",
+      { class: "feedback-actions" },
+      h("button", { type: "button", class: "button secondary small", disabled: true, title: "Model answers are coming soon", "data-testid": "show-good-answer" }, "Show a good answer"),
+      h("span", { class: "muted small" }, "Model answers coming soon."),
+    ),
+  );
+}
+
+function answerBlock(q, readOnly) {
+  const answer = q.answer;
+  if (readOnly && !answer?.submitted) {
+    if (!answer?.draft_text) return h("p", { class: "muted small not-answered" }, "Not answered.");
+    const code = q.kind === "coding";
+    return h(
+      "div",
+      { class: "bubble candidate draft", "data-testid": "draft-bubble" },
+      h("p", { class: "bubble-who" }, "Unsubmitted draft"),
+      code ? h("pre", { class: "answer-code" }, h("code", {}, answer.draft_text)) : h("p", { class: "answer-text" }, answer.draft_text),
+    );
+  }
+  if (!answer?.submitted && !q.submitting) return null;
+  const text = answer.text ?? answer.draft_text ?? "";
+  const code = q.kind === "coding";
+  return h(
+    "div",
+    { class: "bubble candidate", "data-testid": "answer-bubble" },
+    h("p", { class: "bubble-who" }, q.submitting && !answer.submitted ? "Your answer (sending…)" : "Your answer", code && answer.language ? ` · ${label(answer.language)}` : ""),
+    code ? h("pre", { class: "answer-code" }, h("code", {}, text)) : h("p", { class: "answer-text" }, text),
+  );
+}
+
+/** Create or update the list item for one question. */
+export function syncQuestionItem(item, q, { current = false, total, readOnly = false } = {}) {
+  const el = item || h("li", { class: "q-item", "data-question-id": q.question_id });
+  el.classList.toggle("current", current);
+  const headSig = sig([q.index, q.title, q.kind, q.skills, total]);
+  if (el._head !== headSig) {
+    el._head = headSig;
+    const head = h(
+      "div",
+      { class: "bubble-who" },
+      h("span", {}, `Question ${q.index + 1}${total ? ` of ${total}` : ""}`),
+      h("span", { class: "tag" }, label(q.kind)),
+      q.title ? h("strong", { class: "q-title" }, q.title) : null,
+    );
+    if (el._headEl) el._headEl.replaceWith(head);
+    else el.append(h("div", { class: "bubble interviewer" }, head));
+    el._headEl = head;
+  }
+  const bubble = el.querySelector(".bubble.interviewer");
+  let text = bubble.querySelector(".question-text");
+  if (!text) {
+    text = h("p", { class: "question-text" });
+    bubble.append(text);
+  }
+  if (current) text.setAttribute("data-testid", "question-text");
+  else text.setAttribute("data-testid", "transcript-question");
+  if (text.textContent !== q.text) text.textContent = q.text;
+  text.classList.toggle("streaming", q.status === "streaming");
+  text.setAttribute("aria-busy", q.status === "streaming" ? "true" : "false");
+
+  const answerSig = sig([q.answer?.submitted, q.submitting, q.answer?.text, q.answer?.language]);
+  if (el._answer !== answerSig) {
+    el._answer = answerSig;
+    el._answerEl?.remove();
+    el._answerEl = answerBlock(q, readOnly);
+    if (el._answerEl) el.append(el._answerEl);
+  }
+  const evalSig = sig(q.evaluation);
+  if (el._eval !== evalSig) {
+    el._eval = evalSig;
+    el._evalEl?.remove();
+    el._evalEl = feedbackCard(q.evaluation);
+    if (el._evalEl) el.append(el._evalEl);
+  }
+  // Keep answer before feedback after partial updates.
+  if (el._answerEl && el._evalEl && el._answerEl.compareDocumentPosition(el._evalEl) & Node.DOCUMENT_POSITION_PRECEDING) {
+    el.insertBefore(el._answerEl, el._evalEl);
+  }
+  return el;
+}
+
+/** Bring a list in step with the questions (adding, updating, reordering and removing items). */
+export function syncTranscript(list, questions, { currentId = null, total, readOnly = false } = {}) {
+  const existing = new Map([...list.children].map((li) => [li.dataset.questionId, li]));
+  let previous = null;
+  for (const q of questions) {
+    const item = syncQuestionItem(existing.get(q.question_id), q, { current: q.question_id === currentId, total, readOnly });
+    existing.delete(q.question_id);
+    const expectedPosition = previous ? previous.nextSibling : list.firstChild;
+    if (item !== expectedPosition) list.insertBefore(item, expectedPosition);
+    previous = item;
+  }
+  for (const stale of existing.values()) stale.remove();
+}
+
+/** The end-of-session summary panel. */
+export function summaryPanel(summary, session) {
+  const skills = Object.entries(summary?.skill_scores || session?.skill_scores || {}).sort((a, b) => b[1] - a[1]);
+  const overall = summary?.score ?? session?.score ?? null;
+  return h(
+    "section",
+    { class: "card summary", "data-testid": "session-summary", "aria-labelledby": "summary-title" },
+    h("h2", { id: "summary-title" }, "Interview summary"),
+    h("p", { class: "summary-score" }, "Overall score ", scoreBadge(overall, "summary-score"), h("span", { class: "out-of" }, " / 10")),
+    summary
+      ? h("p", { class: "muted" }, `${summary.answered} of ${summary.total} answered · ${summary.evaluated} evaluated`)
+      : null,
+    skills.length
+      ? h(
+          "ul",
+          { class: "skill-bars", "aria-label": "Score per skill" },
+          skills.map(([skill, value]) => {
+            const bar = h("span", { class: "bar-fill" });
+            bar.style.width = `${Math.max(0, Math.min(100, Number(value) * 10))}%`;
+            return h("li", {}, h("span", { class: "skill-name" }, label(skill)), h("span", { class: "bar", "aria-hidden": "true" }, bar), h("span", { class: "skill-score" }, score(value)));
+          }),
+        )
+      : h("p", { class: "muted" }, "No skill scores yet."),
+  );
+}

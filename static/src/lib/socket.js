@@ -1,0 +1,149 @@
+// A WebSocket that reconnects with exponential backoff and jitter, pings to detect dead links,
+// and reports its status ("connecting" | "connected" | "reconnecting" | "closed").
+
+/** Delay before reconnect attempt `attempt` (0-based): half fixed, half random, capped. */
+export function backoffDelay(attempt, { base = 500, max = 30_000, random = Math.random } = {}) {
+  const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** ws:// or wss:// URL for a same-origin path. */
+export function socketUrl(path, loc = globalThis.location) {
+  return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}${path}`;
+}
+
+export class LiveSocket {
+  /**
+   * @param {string} url
+   * @param {object} opts onMessage(msg), onStatus(status, info), onOpen(), shouldReconnect(closeEvent) -> bool,
+   *   pingMs (0 = no pings), idleMs (0 = no watchdog), WebSocketImpl
+   */
+  constructor(url, opts = {}) {
+    this.url = url;
+    this.opts = { pingMs: 25_000, idleMs: 70_000, shouldReconnect: () => true, ...opts };
+    this.ws = null;
+    this.attempt = 0;
+    this.status = "idle";
+    this.stopped = true;
+    this.timers = { retry: null, ping: null, idle: null };
+    this.retryAt = 0;
+    this.onOnline = () => {
+      if (!this.stopped && this.timers.retry) this.reconnectNow();
+    };
+  }
+
+  get connected() {
+    return this.ws?.readyState === 1;
+  }
+
+  start() {
+    this.stopped = false;
+    globalThis.addEventListener?.("online", this.onOnline);
+    this.open();
+  }
+
+  stop() {
+    this.stopped = true;
+    globalThis.removeEventListener?.("online", this.onOnline);
+    this.clearTimers();
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+      if (ws.readyState <= 1) ws.close(1000, "page closed");
+    }
+    this.setStatus("closed");
+  }
+
+  /** Send a JSON message; false if the socket is not open (the caller decides whether to queue). */
+  send(message) {
+    if (!this.connected) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  reconnectNow() {
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+    this.open();
+  }
+
+  setStatus(status, info = {}) {
+    this.status = status;
+    this.opts.onStatus?.(status, info);
+  }
+
+  clearTimers() {
+    clearTimeout(this.timers.retry);
+    clearInterval(this.timers.ping);
+    clearTimeout(this.timers.idle);
+    this.timers = { retry: null, ping: null, idle: null };
+  }
+
+  armWatchdog() {
+    if (!this.opts.idleMs) return;
+    clearTimeout(this.timers.idle);
+    this.timers.idle = setTimeout(() => {
+      // Nothing heard for too long: the link is dead even if the browser has not noticed.
+      this.ws?.close(4000, "idle");
+    }, this.opts.idleMs);
+  }
+
+  open() {
+    if (this.stopped) return;
+    this.setStatus(this.attempt === 0 && this.status !== "reconnecting" ? "connecting" : "reconnecting");
+    let ws;
+    try {
+      ws = new (this.opts.WebSocketImpl || globalThis.WebSocket)(this.url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.setStatus("connected");
+      this.armWatchdog();
+      if (this.opts.pingMs) {
+        this.timers.ping = setInterval(() => this.send({ type: "ping" }), this.opts.pingMs);
+      }
+      this.opts.onOpen?.();
+    };
+    ws.onmessage = (event) => {
+      this.attempt = 0; // the server talked to us: the link is healthy again
+      this.armWatchdog();
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      this.opts.onMessage?.(message);
+    };
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      clearInterval(this.timers.ping);
+      clearTimeout(this.timers.idle);
+      if (this.stopped) return;
+      if (!this.opts.shouldReconnect(event)) {
+        this.stopped = true;
+        this.setStatus("closed", { code: event.code, reason: event.reason });
+        return;
+      }
+      this.scheduleRetry();
+    };
+    // onerror is always followed by onclose; nothing to do here.
+    ws.onerror = () => {};
+  }
+
+  scheduleRetry() {
+    const delay = backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.retryAt = Date.now() + delay;
+    this.setStatus("reconnecting", { delay, attempt: this.attempt });
+    this.timers.retry = setTimeout(() => {
+      this.timers.retry = null;
+      this.open();
+    }, delay);
+  }
+}
