@@ -11,7 +11,6 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -20,6 +19,8 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
+from coach.api.admin import AdminController
+from coach.api.analytics import AnalyticsController
 from coach.api.auth import AuthController, auth_cookie
 from coach.api.csrf import check_csrf
 from coach.api.deps import provide_db, provide_runtime
@@ -27,12 +28,15 @@ from coach.api.errors import EXCEPTION_HANDLERS
 from coach.api.health import HealthController
 from coach.api.http import needs_renewal, request_id_middleware, response_hook
 from coach.api.me import MeController
+from coach.api.metrics import MetricsController, prometheus_config
 from coach.api.sessions import SessionController
 from coach.auth.jwt import build_jwt_auth, issue_token
 from coach.logs import configure_logging
 from coach.runtime import Runtime
 from coach.services.bus import ChannelsBus
+from coach.services.channels_backend import ResilientRedisPubSubBackend
 from coach.settings import Settings
+from coach.ws.admin import admin_live_socket
 from coach.ws.interview import interview_socket
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "dist"
@@ -69,7 +73,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
 
     channels = ChannelsPlugin(
         backend=(
-            RedisChannelsPubSubBackend(redis=runtime.redis, key_prefix=f"{settings.redis_namespace}:channels")
+            ResilientRedisPubSubBackend(
+                redis=runtime.redis, key_prefix=f"{settings.redis_namespace}:channels"
+            )
             if runtime.redis is not None
             else MemoryChannelsBackend()
         ),
@@ -84,9 +90,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
         if settings.run_worker:
             runtime.start_worker()
+        runtime.presence.start()
         try:
             yield
         finally:
+            await runtime.presence.aclose()
             await runtime.aclose()
 
     route_handlers: list[Any] = [
@@ -95,6 +103,10 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         MeController,
         SessionController,
         interview_socket,
+        AnalyticsController,
+        AdminController,
+        admin_live_socket,
+        MetricsController,
     ]
     if STATIC_DIR.is_dir():
         route_handlers.append(
@@ -120,7 +132,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         route_handlers=route_handlers,
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False), "db": Provide(provide_db)},
         on_app_init=[jwt_auth.on_app_init],
-        middleware=[request_id_middleware, rate_limit.middleware],
+        middleware=[request_id_middleware, rate_limit.middleware, prometheus_config().middleware],
         before_request=check_csrf,
         plugins=[channels],
         before_send=[response_hook(hsts=settings.is_prod, renew=renew)],

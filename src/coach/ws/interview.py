@@ -27,6 +27,7 @@ from coach.domain import messages as m
 from coach.domain.errors import CoachError
 from coach.runtime import Runtime
 from coach.services import answers, interviews
+from coach.services.channels_backend import RESYNC
 from coach.services.events import publish, session_channel
 from coach.store import interviews as store
 from coach.store.models import User
@@ -104,6 +105,7 @@ class Conversation:
 
     async def run(self) -> None:
         subscriber = await self.channels.subscribe([session_channel(self.session_id)])
+        self.runtime.presence.register()
         try:
             state = await self._state()
             self.outbox.offer(state)
@@ -137,6 +139,7 @@ class Conversation:
                     await task
             # Unsubscribe always, so channel subscriber counts return to zero.
             await self.channels.unsubscribe(subscriber)
+            self.runtime.presence.unregister()
 
     async def _state(self) -> m.SessionState:
         now = self.runtime.now()
@@ -153,6 +156,7 @@ class Conversation:
 
     async def _send_frame(self, frame: bytes) -> None:
         await self.socket.send_text(frame.decode())
+        self.runtime.metrics.messages_out.inc()
 
     def deliver(self, message: m.Message) -> None:
         """Listener for the question writer: queue for this socket if it is still open."""
@@ -205,6 +209,9 @@ class Conversation:
 
     async def _events(self, subscriber: Any) -> None:
         async for frame in subscriber.iter_events():
+            if frame == RESYNC:
+                self.outbox.offer(await self._state())
+                continue
             kind = _peek.decode(frame).type
             if kind == "question.end":
                 end = msgspec.json.decode(frame, type=m.QuestionEnd)
@@ -258,6 +265,7 @@ class Conversation:
             raw = event.get("text") if event.get("text") is not None else event.get("bytes")
             if not isinstance(raw, str | bytes):
                 continue
+            self.runtime.metrics.messages_in.inc()
             if len(raw) > MAX_FRAME:
                 await self._close(CLOSE_TOO_BIG, "message too big")
                 return
