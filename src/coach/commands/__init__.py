@@ -1,0 +1,1 @@
+"""Subcommands of the `coach` command, one module per group; cli.py registers them."""

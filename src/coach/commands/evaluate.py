@@ -1,0 +1,48 @@
+"""`coach evaluate`: score an answer read from stdin with the offline rubric evaluator."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import msgspec
+
+from coach.commands._bank_source import PATH_OPTION, read_bank
+from coach.domain.bank_index import question_text, to_meta
+from coach.domain.evaluator import evaluate_answer
+from coach.domain.kinds import LANGUAGES
+from coach.domain.questions import AnswerRequest
+
+__all__ = ["evaluate"]
+
+
+@click.command()
+@click.option("--question-id", required=True, help="Bank id of the question answered.")
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of a coding answer (default: the question's default).",
+)
+@PATH_OPTION
+def evaluate(question_id: str, language: str | None, paths: tuple[Path, ...]) -> None:
+    """Evaluate the answer on stdin against a bank question; print the evaluation as JSON."""
+    bank = read_bank(paths)
+    try:
+        question = bank.by_id(question_id)
+    except KeyError:
+        raise click.BadParameter(
+            f"no question {question_id!r} in the bank (see `coach bank export` for the ids)",
+            param_hint="'--question-id'",
+        ) from None
+    answer = sys.stdin.read()
+    meta = to_meta(question, language)
+    request = AnswerRequest(
+        question=question_text(question),
+        meta=meta,
+        answer=answer,
+        language=meta.language,
+        difficulty=question.difficulty,
+    )
+    click.echo(msgspec.json.format(msgspec.json.encode(evaluate_answer(request)), indent=2).decode())
