@@ -369,3 +369,25 @@ async def test_the_session_ends_by_itself_when_time_is_up(
     await client.send({"type": "question.next"})
     assert (await client.until("error"))["code"] == "invalid_state"
     await client.close()
+
+
+async def test_a_gap_in_an_answer_gets_one_follow_up_question(
+    server: ServerThread, http: httpx.AsyncClient, account: Account
+) -> None:
+    from coach.llm.bank_loader import load_bank
+
+    session = await new_session(http, account)
+    client = await Client.open(server.ws, session["id"], account.token)
+    first = await client.question()
+    [asked] = [q for q in load_bank().questions if q.title == first.start["title"] and q.type == "technical"]
+    criterion = asked.rubric[0]
+    partial = "I would explain it this way. " + ". ".join(criterion.key_points) + ". This matters in production."
+    await client.send({"type": "answer.submit", "question_id": first.id, "text": partial, "idempotency_key": "k"})
+    feedback = await client.until("feedback")
+    assert 2 <= feedback["score"] < 7
+    await client.send({"type": "question.next"})
+    follow_up = await client.question()
+    assert follow_up.start["title"].startswith("Follow-up:")
+    assert follow_up.end is not None
+    assert follow_up.end["text"] in asked.follow_ups
+    await client.close()

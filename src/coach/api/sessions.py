@@ -15,6 +15,7 @@ from coach.api.envelope import Envelope, Page, Pagination
 from coach.api.errors import error_responses
 from coach.domain import messages as m
 from coach.domain.kinds import Difficulty, Language, SessionType
+from coach.domain.model_answer import ModelAnswerCard
 from coach.runtime import Runtime
 from coach.services import answers, interviews
 from coach.services.snapshot import feedback_view, session_view
@@ -198,6 +199,22 @@ class SessionController(Controller):
         await end_and_announce(runtime, session_id, "ended_by_candidate")
         await db.refresh(session)
         return Envelope(session_view(session), message="Interview ended.")
+
+    @get(
+        "/{session_id:uuid}/questions/{question_id:str}/model-answer",
+        responses=error_responses(401, 404, 409),
+    )
+    async def model_answer(
+        self,
+        request: Request[User, Any, Any],
+        session_id: FromPath[uuid.UUID],
+        question_id: FromPath[str],
+        db: DbSession,
+    ) -> Envelope[ModelAnswerCard]:
+        """What a good answer covers: the outline and each criterion's strong answer (after you have answered)."""
+        session = await interviews.owned_session(db, request.user.id, session_id)
+        card = await answers.model_answer(db, session, question_id)
+        return Envelope(card)
 
     @post(
         "/{session_id:uuid}/questions/{question_id:str}/retry-evaluation",

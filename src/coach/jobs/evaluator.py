@@ -18,12 +18,12 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.domain.evaluation import Evaluation
-from coach.domain.questions import AnswerRequest, QuestionMeta
+from coach.domain.questions import AnswerRequest
 from coach.jobs.wakeup import Wakeup
 from coach.llm.port import Interviewer
 from coach.services import interviews
 from coach.services.events import EventBus, publish
-from coach.services.snapshot import feedback_message
+from coach.services.snapshot import feedback_message, question_meta
 from coach.store import evaluations as eval_store
 from coach.store import interviews as store
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion
@@ -101,7 +101,7 @@ class EvaluationWorker:
             return True
         request = AnswerRequest(
             question=question.text,
-            meta=_meta(question),
+            meta=question_meta(question),
             answer=answer.text or "",
             language=answer.language,
             difficulty=session.difficulty,  # type: ignore[arg-type]
@@ -216,12 +216,3 @@ class EvaluationWorker:
             async with self.sessions() as db:
                 await eval_store.extend_lease(db, job_id, owner=self.owner, until=self.clock() + self.lease)
                 await db.commit()
-
-
-def _meta(question: InterviewQuestion) -> QuestionMeta:
-    data = dict(question.data or {})
-    data.setdefault("kind", question.kind)
-    data.setdefault("title", "")
-    data.setdefault("skills", [])
-    data.setdefault("rubric", [])
-    return msgspec.convert(data, QuestionMeta)

@@ -10,7 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.domain.errors import Conflict, InvalidInput, InvalidState, NotFound
+from coach.domain.model_answer import ModelAnswerCard, model_answer_card
 from coach.services.interviews import is_over
+from coach.services.snapshot import question_meta
 from coach.store import evaluations as eval_store
 from coach.store import interviews as store
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
@@ -162,3 +164,14 @@ async def retry_evaluation(
         raise InvalidState("Only a failed evaluation can be retried.")
     await db.refresh(evaluation)
     return evaluation
+
+
+async def model_answer(db: AsyncSession, session: InterviewSession, question_id: str) -> ModelAnswerCard:
+    """The model answer card, only once the question was answered (it would give the answer away)."""
+    question = await store.get_question(db, session.id, _parse_id(question_id))
+    if question is None or question.status != "ready":
+        raise NotFound("No such question in this session.", field="question_id")
+    answer = await store.answer_for(db, question.id)
+    if (answer is None or answer.submitted_at is None) and session.status == "active":
+        raise InvalidState("Answer the question first; then the model answer is yours.", field="question_id")
+    return model_answer_card(question_meta(question))

@@ -24,10 +24,14 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.domain import messages as m
+from coach.domain.followups import follow_up_for
 from coach.domain.kinds import QUESTION_TYPES, QuestionType
-from coach.domain.questions import QuestionMeta, QuestionRequest
+from coach.domain.question_history import recent_oldest_first
+from coach.domain.questions import FollowUp, QuestionMeta, QuestionRequest
 from coach.llm.port import Interviewer, QuestionStream
+from coach.services.answers import RUBRIC_VERSION
 from coach.services.events import EventBus, publish
+from coach.services.snapshot import evaluation_of, question_meta
 from coach.store import interviews as store
 from coach.store.models import InterviewSession, User
 from coach.store.types import utcnow
@@ -89,15 +93,41 @@ class Asker:
     async def _request(self, db: AsyncSession, session: InterviewSession) -> QuestionRequest:
         user = await db.get(User, session.user_id)
         level = user.experience_level if user is not None else None
+        follow_up = await self._follow_up(db, session)
         return QuestionRequest(
-            type=_kind_at(session),
+            type=follow_up.meta.kind if follow_up else _kind_at(session),
             difficulty=session.difficulty,  # type: ignore[arg-type]
             role=session.role,
             language=session.language,  # type: ignore[arg-type]
             level=level,  # type: ignore[arg-type]
             seen_bank_ids=await store.seen_bank_ids(db, session.user_id),
-            recent_questions=await store.recent_question_texts(db, session.user_id),
+            recent_questions=recent_oldest_first(await store.recent_question_texts(db, session.user_id)),
+            follow_up=follow_up,
             seed=zlib.crc32(f"{session.id}:{session.position}".encode()),
+        )
+
+    async def _follow_up(self, db: AsyncSession, session: InterviewSession) -> FollowUp | None:
+        """Probe the gap in the previous answer, if it has one and the plan and time box allow."""
+        if session.position == 0:
+            return None
+        previous = await store.question_at(db, session.id, session.position - 1)
+        answer = await store.answer_for(db, previous.id) if previous is not None else None
+        if previous is None or answer is None or answer.submitted_at is None:
+            return None
+        evaluation = await store.evaluation_for(db, answer.id, RUBRIC_VERSION)
+        if evaluation is None or evaluation.status != "done":
+            return None  # the next question does not wait for a slow evaluation
+        meta = question_meta(previous)
+        total = int((session.plan or {}).get("total", 0))
+        return follow_up_for(
+            meta,
+            previous.text,
+            answer.text or "",
+            evaluation_of(evaluation),
+            position=previous.position,
+            remaining_questions=total - session.position,
+            remaining_minutes=(session.ends_at - self.clock()).total_seconds() / 60,
+            already_followed_up=meta.follow_up_of is not None,
         )
 
     async def _write(

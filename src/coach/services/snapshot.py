@@ -6,9 +6,37 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
+import msgspec
+
 from coach.domain import messages as m
+from coach.domain.evaluation import CriterionScore, Evaluation
+from coach.domain.questions import QuestionMeta
 from coach.domain.scoring import aggregate, aggregate_skills
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
+
+
+def question_meta(question: InterviewQuestion) -> QuestionMeta:
+    """The stored metadata (rubric, skills, follow-ups…) of an asked question."""
+    data = dict(question.data or {})
+    data.setdefault("kind", question.kind)
+    data.setdefault("title", "")
+    data.setdefault("skills", [])
+    data.setdefault("rubric", [])
+    return msgspec.convert(data, QuestionMeta)
+
+
+def evaluation_of(row: AnswerEvaluation) -> Evaluation:
+    """A stored evaluation as the domain value the interviewer produced."""
+    return Evaluation(
+        score=row.score or 0.0,
+        feedback=row.feedback or "",
+        strengths=list(row.strengths or []),
+        improvements=list(row.improvements or []),
+        skill_scores={k: float(v) for k, v in (row.skill_scores or {}).items()},
+        criteria=msgspec.convert(list(row.criteria or []), list[CriterionScore]),
+        flags=list(row.flags or []),
+        model=row.model or "",
+    )
 
 
 def session_view(session: InterviewSession) -> m.SessionView:

@@ -1,5 +1,6 @@
 // Rendering of questions, answers and feedback; shared by the interview room and history.
 // Parts are re-rendered only when their data changes, so a live region does not re-announce.
+import { get } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { label, score } from "../lib/format.js";
 
@@ -16,7 +17,47 @@ export function scoreBadge(value, testid) {
   return h("span", { class: `score-badge band-${band}`, "data-testid": testid }, score(value));
 }
 
-export function feedbackCard(evaluation) {
+/** The session id of the page (#/interview/<id> or #/history/<id>). */
+function pageSessionId() {
+  const parts = (globalThis.location?.hash || "").split("/");
+  return parts.length >= 3 ? parts[2] : null;
+}
+
+/** "Show a good answer": fetch the question's model answer outline and what a strong answer covers. */
+function goodAnswerButton(questionId) {
+  const panel = h("div", { class: "model-answer", "data-testid": "model-answer", "aria-live": "polite" });
+  const button = h(
+    "button",
+    { type: "button", class: "button secondary small", "data-testid": "show-good-answer", "aria-expanded": "false" },
+    "Show a good answer",
+  );
+  button.addEventListener("click", async () => {
+    if (panel.childElementCount) {
+      panel.replaceChildren();
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    const sessionId = pageSessionId();
+    if (!sessionId) return;
+    button.disabled = true;
+    try {
+      const card = (await get(`/api/sessions/${encodeURIComponent(sessionId)}/questions/${encodeURIComponent(questionId)}/model-answer`)).data;
+      panel.replaceChildren(
+        h("p", { class: "list-title" }, card.approximate ? "A good answer (outline of the question this one was based on)" : "A good answer"),
+        h("p", { class: "model-outline" }, card.outline),
+        h("ul", {}, card.criteria.map((c) => h("li", {}, h("strong", {}, `${c.name}: `), c.strong))),
+      );
+      button.setAttribute("aria-expanded", "true");
+    } catch (error) {
+      panel.replaceChildren(h("p", { class: "muted small" }, error.message || "Could not load the model answer."));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h("div", { class: "feedback-actions" }, button, panel);
+}
+
+export function feedbackCard(evaluation, questionId = null) {
   if (!evaluation) return null;
   if (evaluation.status === "pending" || evaluation.status === "running") {
     return h(
@@ -52,12 +93,7 @@ export function feedbackCard(evaluation) {
       ? h("ul", { class: "chips", "aria-label": "Skill scores" }, skills.map(([skill, value]) => h("li", { class: "chip" }, `${label(skill)}: ${score(value)}`)))
       : null,
     evaluation.flags?.length ? h("p", { class: "muted small" }, `Notes: ${evaluation.flags.map(label).join(", ")}`) : null,
-    h(
-      "div",
-      { class: "feedback-actions" },
-      h("button", { type: "button", class: "button secondary small", disabled: true, title: "Model answers are coming soon", "data-testid": "show-good-answer" }, "Show a good answer"),
-      h("span", { class: "muted small" }, "Model answers coming soon."),
-    ),
+    questionId ? goodAnswerButton(questionId) : null,
   );
 }
 
@@ -125,7 +161,7 @@ export function syncQuestionItem(item, q, { current = false, total, readOnly = f
   if (el._eval !== evalSig) {
     el._eval = evalSig;
     el._evalEl?.remove();
-    el._evalEl = feedbackCard(q.evaluation);
+    el._evalEl = feedbackCard(q.evaluation, q.question_id);
     if (el._evalEl) el.append(el._evalEl);
   }
   // Keep answer before feedback after partial updates.
