@@ -103,6 +103,16 @@ class Settings:
         default=15.0,
         metadata=_meta("COACH_LLM_IDLE_TIMEOUT", help="Longest silence inside a stream, seconds"),
     )
+    question_cache_ttl: float = field(
+        default=3600.0,
+        metadata=_meta(
+            "COACH_QUESTION_CACHE_TTL", help="Seconds an LLM-written question stays in the shared pool"
+        ),
+    )
+    question_cache_size: int = field(
+        default=50,
+        metadata=_meta("COACH_QUESTION_CACHE_SIZE", help="Questions kept per (type, difficulty, role) pool"),
+    )
     evaluation_lease_seconds: float = field(
         default=90.0,
         metadata=_meta(
@@ -140,6 +150,24 @@ class Settings:
         metadata=_meta(
             "COACH_OFFLINE_TOKEN_DELAY", help="Seconds between words the offline interviewer streams"
         ),
+    )
+    presence_ttl_seconds: float = field(
+        default=20.0,
+        metadata=_meta(
+            "COACH_PRESENCE_TTL", help="Seconds an instance's socket count stays valid without a heartbeat"
+        ),
+    )
+    presence_interval_seconds: float = field(
+        default=5.0,
+        metadata=_meta("COACH_PRESENCE_INTERVAL", help="Seconds between an instance's presence heartbeats"),
+    )
+    admin_live_poll_seconds: float = field(
+        default=0.5,
+        metadata=_meta("COACH_ADMIN_LIVE_POLL", help="How often the admin live view checks for changes"),
+    )
+    llm_health_cache_seconds: float = field(
+        default=30.0,
+        metadata=_meta("COACH_LLM_HEALTH_CACHE", help="Seconds /health/ready reuses the LLM endpoint check"),
     )
     log_level: str = field(default="INFO", metadata=_meta("COACH_LOG_LEVEL", help="Logging level"))
     log_json: bool | None = field(
