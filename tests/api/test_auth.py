@@ -360,3 +360,24 @@ async def test_cors_allows_only_configured_origins(client: Client) -> None:
         "/api/me", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
     )
     assert bad.headers.get("access-control-allow-origin") is None
+
+
+async def test_a_hash_with_old_parameters_is_upgraded_at_login(
+    client: Client, db: async_sessionmaker[AsyncSession]
+) -> None:
+    from argon2 import PasswordHasher as Argon2
+
+    account = await register(client)
+    weak = Argon2(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    async with db() as session:
+        user = await session.get(User, uuid.UUID(account.user["id"]))
+        assert user is not None
+        user.password_hash = weak
+        await session.commit()
+    response = await client.post("/api/auth/login", json={"email": account.email, "password": PASSWORD})
+    assert response.status_code == 200
+    async with db() as session:
+        user = await session.get(User, uuid.UUID(account.user["id"]))
+        assert user is not None
+        assert user.password_hash != weak
+        assert "m=19456,t=2,p=1" in user.password_hash
