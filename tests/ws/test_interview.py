@@ -381,8 +381,12 @@ async def test_a_gap_in_an_answer_gets_one_follow_up_question(
     first = await client.question()
     [asked] = [q for q in load_bank().questions if q.title == first.start["title"] and q.type == "technical"]
     criterion = asked.rubric[0]
-    partial = "I would explain it this way. " + ". ".join(criterion.key_points) + ". This matters in production."
-    await client.send({"type": "answer.submit", "question_id": first.id, "text": partial, "idempotency_key": "k"})
+    partial = (
+        "I would explain it this way. " + ". ".join(criterion.key_points) + ". This matters in production."
+    )
+    await client.send(
+        {"type": "answer.submit", "question_id": first.id, "text": partial, "idempotency_key": "k"}
+    )
     feedback = await client.until("feedback")
     assert 2 <= feedback["score"] < 7
     await client.send({"type": "question.next"})

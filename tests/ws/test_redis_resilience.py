@@ -38,7 +38,9 @@ async def test_sockets_resync_and_get_feedback_after_the_pubsub_connection_is_ki
         await admin.aclose()
     resynced = await client.until("session.state", timeout=20)
     assert [q["question_id"] for q in resynced["questions"]] == [question.id]
-    await client.send({"type": "answer.submit", "question_id": question.id, "text": GOOD_ANSWER, "idempotency_key": "k"})
+    await client.send(
+        {"type": "answer.submit", "question_id": question.id, "text": GOOD_ANSWER, "idempotency_key": "k"}
+    )
     await client.until("answer.ack")
     feedback = await client.until("feedback", timeout=20)
     assert feedback["status"] == "done"
