@@ -345,8 +345,8 @@ def test_pick_from_shipped_bank_serves_every_type_track_and_difficulty() -> None
 def test_question_text_for_coding_includes_examples_and_constraints() -> None:
     text = question_text(make_coding(prompt="Add the numbers."))
     assert text.startswith("Add the numbers.")
-    assert "**Examples**\n- Input: [1, 2] -> Output: 3" in text
-    assert "**Constraints**\n- 1 <= n <= 10^5" in text
+    assert "Examples:\n- Input: [1, 2] -> Output: 3" in text
+    assert "Constraints:\n- 1 <= n <= 10^5" in text
 
 
 def test_question_text_for_design_is_the_prompt() -> None:

@@ -167,13 +167,13 @@ def to_meta(q: BankQuestion, language: str | None) -> QuestionMeta:
 
 
 def question_text(q: BankQuestion) -> str:
-    """What the interviewer says: the prompt, plus examples and constraints as markdown lists for coding."""
+    """What the interviewer says: the prompt, plus examples and constraints as plain-text lists for coding."""
     parts = [q.prompt.strip()]
     if q.type == "coding":
         if q.examples:
-            parts.append("**Examples**\n" + "\n".join(f"- {e.strip()}" for e in q.examples))
+            parts.append("Examples:\n" + "\n".join(f"- {e.strip()}" for e in q.examples))
         if q.constraints:
-            parts.append("**Constraints**\n" + "\n".join(f"- {c.strip()}" for c in q.constraints))
+            parts.append("Constraints:\n" + "\n".join(f"- {c.strip()}" for c in q.constraints))
     return "\n\n".join(parts)
 
 
