@@ -13,7 +13,7 @@ WEB_SOURCES := static/package-lock.json static/package.json static/build.mjs sta
 	$(shell find static/src static/public -type f 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt types web db-upgrade db-downgrade clean
+.PHONY: help run test lint fmt types web db-upgrade db-downgrade clean cluster cluster-stop bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,6 +44,16 @@ db-upgrade: $(RUN_STAMP) ## Apply migrations to DATABASE_URL (default SQLite fil
 
 db-downgrade: $(RUN_STAMP) ## Roll back one migration
 	$(BIN)/coach db downgrade
+
+cluster: $(RUN_STAMP) ## Start 2 app instances, 2 workers and nginx on http://127.0.0.1:8080 (local PostgreSQL + Redis; run dir .cluster/)
+	scripts/cluster.sh start
+
+cluster-stop: ## Stop what `make cluster` started (SIGTERM, then wait)
+	scripts/cluster.sh stop
+
+bench: $(DEV_STAMP) ## Scale benchmarks against a stack it starts itself (see docs/benchmarks.md); needs PostgreSQL + Redis
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/loadgen.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, build output and caches (keeps data/)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache static/dist static/node_modules
