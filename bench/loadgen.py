@@ -191,6 +191,8 @@ def start_stack(token_delay: float) -> Stack:
         "COACH_LLM_BASE_URL": fake_base,
         "COACH_LLM_API_KEY": "bench",
         "COACH_LOGIN_RATE_LIMIT": "1000000",
+        # Every question must come from the fake LLM: cache hits would not measure the relay.
+        "COACH_QUESTION_CACHE_TTL": "0",
         "COACH_RUN_WORKER": "true",
         "COACH_LOG_LEVEL": "WARNING",
     }

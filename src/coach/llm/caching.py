@@ -69,8 +69,9 @@ class CachingInterviewer:
         await self.primary.aclose()
 
     async def _replay(self, text: str) -> AsyncIterator[str]:
-        for piece in _PIECES.findall(text):
-            if self._delay:
+        for index, piece in enumerate(_PIECES.findall(text)):
+            if self._delay and index:
+                # Paced like a model would write, but the first words go out at once.
                 await asyncio.sleep(self._delay)
             yield piece
 

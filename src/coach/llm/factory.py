@@ -19,7 +19,8 @@ def build_interviewers(
     """The primary interviewer and the offline one it falls back to.
 
     With an LLM, questions it writes go to a shared pool (Redis when configured) and are
-    served again to candidates who have not seen them: the design's cost lever.
+    served again to candidates who have not seen them: the design's cost lever
+    (`COACH_QUESTION_CACHE_TTL=0` turns it off).
     """
     offline = OfflineInterviewer(bank, token_delay=settings.offline_token_delay)
     if not settings.llm_enabled:
@@ -32,6 +33,8 @@ def build_interviewers(
         call_deadline=settings.llm_timeout,
         stream_idle_timeout=settings.llm_stream_idle_timeout,
     )
+    if settings.question_cache_ttl <= 0:
+        return llm, offline
     cache: QuestionCache = (
         RedisQuestionCache(
             redis,

@@ -55,7 +55,7 @@ class OfflineInterviewer:
         return None
 
     async def _stream(self, text: str) -> AsyncIterator[str]:
-        for piece in _PIECES.findall(text):
-            if self._delay:
+        for index, piece in enumerate(_PIECES.findall(text)):
+            if self._delay and index:
                 await asyncio.sleep(self._delay)
             yield piece
