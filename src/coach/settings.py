@@ -106,7 +106,8 @@ class Settings:
     question_cache_ttl: float = field(
         default=3600.0,
         metadata=_meta(
-            "COACH_QUESTION_CACHE_TTL", help="Seconds an LLM-written question stays in the shared pool (0 = no cache)"
+            "COACH_QUESTION_CACHE_TTL",
+            help="Seconds an LLM-written question stays in the shared pool (0 = no cache)",
         ),
     )
     question_cache_size: int = field(
