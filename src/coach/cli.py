@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import click
 
+from coach.commands.admin import create_admin
+from coach.commands.bank import bank
+from coach.commands.demo import demo_data
+from coach.commands.evaluate import evaluate
 from coach.settings import Settings, SettingsError
 
 
@@ -110,3 +114,9 @@ def show_settings() -> None:
     from coach.settings import settings_table
 
     click.echo(settings_table())
+
+
+main.add_command(bank)
+main.add_command(evaluate)
+main.add_command(create_admin)
+main.add_command(demo_data)

@@ -24,8 +24,10 @@ from coach.llm.bank_loader import load_bank
 from coach.llm.factory import build_interviewers
 from coach.llm.offline import OfflineInterviewer
 from coach.llm.port import Interviewer
+from coach.metrics import Metrics
 from coach.services.asking import Asker
 from coach.services.events import EventBus
+from coach.services.presence import Presence
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
 from coach.store.types import utcnow
@@ -50,6 +52,8 @@ class Runtime:
     bus: EventBus | None = None
     clock: Callable[[], datetime] = utcnow
     asker: Asker | None = None
+    presence: Presence = field(default_factory=lambda: Presence(None, "coach"))
+    metrics: Metrics = field(default_factory=Metrics)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -76,7 +80,7 @@ class Runtime:
                 )
             else:
                 stores[name] = MemoryStore()
-        interviewer, fallback = build_interviewers(settings, load_bank())
+        interviewer, fallback = build_interviewers(settings, load_bank(), redis)
         wakeup: Wakeup = (
             RedisWakeup(redis, f"{settings.redis_namespace}:jobs") if redis is not None else LocalWakeup()
         )
@@ -91,6 +95,12 @@ class Runtime:
             interviewer=interviewer,
             fallback=fallback,
             wakeup=wakeup,
+            presence=Presence(
+                redis,
+                settings.redis_namespace,
+                ttl=settings.presence_ttl_seconds,
+                interval=settings.presence_interval_seconds,
+            ),
         )
 
     def now(self) -> datetime:

@@ -92,6 +92,37 @@ test("the socket reconnects after a drop and stops on a fatal close", async () =
   socket.stop();
 });
 
+test("going offline drops an open socket at once and reconnects when back online", () => {
+  const sockets = [];
+  class FakeWS {
+    constructor() {
+      this.readyState = 0;
+      sockets.push(this);
+    }
+    send() {}
+    close(code) {
+      this.readyState = 3;
+      this.closedWith = code;
+    }
+  }
+  const statuses = [];
+  const socket = new LiveSocket("ws://x/ws", { WebSocketImpl: FakeWS, pingMs: 0, idleMs: 0, onStatus: (s) => statuses.push(s) });
+  socket.start();
+  sockets[0].readyState = 1;
+  sockets[0].onopen();
+  socket.onOffline();
+  assert.equal(sockets[0].closedWith, 4000);
+  assert.equal(sockets[0].onclose, null);
+  assert.equal(statuses.at(-1), "reconnecting");
+  assert.equal(socket.connected, false);
+  socket.onOffline(); // nothing left to drop
+  assert.equal(sockets.length, 1);
+  socket.onOnline();
+  assert.equal(sockets.length, 2);
+  socket.stop();
+  assert.equal(statuses.at(-1), "closed");
+});
+
 test("validation rules", () => {
   assert.equal(v.email("a@b.co"), null);
   assert.match(v.email("nope"), /valid email/);

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+import httpx
 import msgspec
 from litestar import Controller, Response, get
+from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 
@@ -46,6 +49,30 @@ async def _check_redis(runtime: Runtime) -> Check:
     return Check("redis", True)
 
 
+async def _probe_llm(runtime: Runtime) -> Check:
+    settings = runtime.settings
+    base = (settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
+    headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+    try:
+        async with httpx.AsyncClient(timeout=CHECK_TIMEOUT) as client:
+            response = await client.get(f"{base}/models", headers=headers)
+    except Exception as exc:
+        return Check("llm", False, type(exc).__name__)
+    if response.status_code >= 400:
+        return Check("llm", False, f"HTTP {response.status_code}")
+    return Check("llm", True)
+
+
+async def _check_llm(runtime: Runtime, state: State) -> Check:
+    """GET {base_url}/models, remembered for `llm_health_cache_seconds` so probes never hammer the LLM."""
+    cached: tuple[float, Check] | None = state.get("llm_check")
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    check = await _probe_llm(runtime)
+    state["llm_check"] = (time.monotonic() + runtime.settings.llm_health_cache_seconds, check)
+    return check
+
+
 class HealthController(Controller):
     path = "/health"
     tags = ["health"]
@@ -60,11 +87,13 @@ class HealthController(Controller):
         exclude_from_auth=True,
         responses={503: ResponseSpec(Envelope[Readiness], description="Not ready")},
     )
-    async def ready(self, runtime: RuntimeDep) -> Response[Envelope[Readiness]]:
-        """200 when the database (and Redis, when configured) answer; 503 with each check's state otherwise."""
+    async def ready(self, runtime: RuntimeDep, state: State) -> Response[Envelope[Readiness]]:
+        """200 when the database (and Redis, and the LLM endpoint, when configured) answer; 503 otherwise."""
         checks = [_check_database(runtime)]
         if runtime.redis is not None:
             checks.append(_check_redis(runtime))
+        if runtime.settings.llm_enabled:
+            checks.append(_check_llm(runtime, state))
         results = list(await asyncio.gather(*checks))
         ok = all(c.ok for c in results)
         body = Envelope(Readiness(ready=ok, checks=results), message="ready" if ok else "not ready")

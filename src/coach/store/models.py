@@ -56,7 +56,10 @@ class InterviewSession(SQLModel, table=True):
     """One interview: its configuration, plan, progress and aggregate score."""
 
     __tablename__ = "interview_sessions"
-    __table_args__ = (Index("ix_interview_sessions_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_interview_sessions_user_created", "user_id", "created_at"),
+        Index("ix_interview_sessions_created", "created_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = _fk("users.id", index=False)
@@ -124,6 +127,7 @@ class AnswerEvaluation(SQLModel, table=True):
         UniqueConstraint("answer_id", "rubric_version", name="uq_answer_evaluations_answer_rubric"),
         Index("ix_answer_evaluations_session", "session_id"),
         Index("ix_answer_evaluations_claim", "status", "lease_until"),
+        Index("ix_answer_evaluations_status_completed", "status", "completed_at"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

@@ -21,6 +21,23 @@ const LANGUAGES = {
   go: () => [go(), indentUnit.of("\t")],
 };
 
+// Typing over a selection is left to the browser's native editing, and Chromium rebuilds the
+// merged lines with `style` attributes (to keep the highlighting colours), which the CSP blocks:
+// a console error on every such keystroke. Make that edit ourselves, through the input handlers
+// (auto-closing brackets and the like) as CodeMirror would.
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const text = event.data;
+    const { ranges, main } = view.state.selection;
+    if (event.inputType !== "insertText" || !text || event.isComposing || view.composing || ranges.length !== 1 || main.empty) return false;
+    const { from, to } = main;
+    const insert = () => view.state.update({ changes: { from, to, insert: text }, selection: { anchor: from + text.length }, scrollIntoView: true, userEvent: "input.type" });
+    event.preventDefault();
+    if (!view.state.facet(EditorView.inputHandler).some((handler) => handler(view, from, to, text, insert))) view.dispatch(insert());
+    return true;
+  },
+});
+
 const theme = EditorView.theme({
   "&": { fontSize: "0.95rem", border: "1px solid #6b7280", borderRadius: "6px", backgroundColor: "#fff" },
   "&.cm-focused": { outline: "3px solid #1d4ed8", outlineOffset: "2px" },
@@ -56,6 +73,7 @@ export function createCodeEditor(host, { doc = "", language = "python", onChange
         EditorView.contentAttributes.of(contentAttrs),
         EditorView.lineWrapping,
         theme,
+        typeOverSelection,
         EditorView.updateListener.of((update) => {
           if (update.docChanged && !applyingExternal) onChange?.(update.state.doc.toString());
         }),

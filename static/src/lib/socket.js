@@ -30,6 +30,15 @@ export class LiveSocket {
     this.onOnline = () => {
       if (!this.stopped && this.timers.retry) this.reconnectNow();
     };
+    // The browser knows the network is gone, while an open socket may look alive until the idle
+    // watchdog fires (70 s): drop it now, so the status says so and sends are queued, not lost.
+    this.onOffline = () => {
+      if (this.stopped || !this.ws) return;
+      this.detach(4000, "offline");
+      clearInterval(this.timers.ping);
+      clearTimeout(this.timers.idle);
+      this.scheduleRetry();
+    };
   }
 
   get connected() {
@@ -39,20 +48,26 @@ export class LiveSocket {
   start() {
     this.stopped = false;
     globalThis.addEventListener?.("online", this.onOnline);
+    globalThis.addEventListener?.("offline", this.onOffline);
     this.open();
   }
 
   stop() {
     this.stopped = true;
     globalThis.removeEventListener?.("online", this.onOnline);
+    globalThis.removeEventListener?.("offline", this.onOffline);
     this.clearTimers();
-    if (this.ws) {
-      const ws = this.ws;
-      this.ws = null;
-      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
-      if (ws.readyState <= 1) ws.close(1000, "page closed");
-    }
+    this.detach(1000, "page closed");
     this.setStatus("closed");
+  }
+
+  /** Forget the current WebSocket (no more callbacks from it) and close it. */
+  detach(code, reason) {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null;
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    if (ws.readyState <= 1) ws.close(code, reason);
   }
 
   /** Send a JSON message; false if the socket is not open (the caller decides whether to queue). */

@@ -1,0 +1,53 @@
+"""GET /metrics: Prometheus text format (Litestar's HTTP metrics plus this instance's own)."""
+
+from __future__ import annotations
+
+from litestar import Response, get
+from litestar.enums import ScopeType
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from coach.api.deps import RuntimeDep
+from coach.runtime import Runtime
+from coach.store import admin as store
+from coach.store import evaluations as eval_store
+
+
+def prometheus_config() -> PrometheusConfig:
+    """Request latency and counts by route template (not raw path) and status; HTTP only."""
+    return PrometheusConfig(
+        app_name="coach",
+        prefix="coach_http",
+        group_path=True,
+        scopes={ScopeType.HTTP},
+        exclude=["^/metrics"],
+        buckets=[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    )
+
+
+async def refresh(runtime: Runtime) -> None:
+    """Read the values a scrape shows: socket counts, queue depth, newly stored feedback latencies."""
+    metrics = runtime.metrics
+    snap = metrics.snapshot
+    snap.interviewer = runtime.interviewer
+    snap.open_sockets = runtime.presence.local
+    snap.open_sockets_total = await runtime.presence.total()
+    if snap.feedback_seen_until is None:
+        snap.feedback_seen_until = runtime.now()
+    async with runtime.sessions() as db:
+        snap.queue_depth = await eval_store.queue_depth(db)
+        for completed_at, seconds in await store.feedback_completed_after(db, snap.feedback_seen_until):
+            metrics.feedback_latency.observe(seconds)
+            snap.feedback_seen_until = completed_at
+
+
+class MetricsController(PrometheusController):
+    """The scrape endpoint; no auth (keep it on an internal network or behind the proxy)."""
+
+    path = "/metrics"
+
+    @get(exclude_from_auth=True, include_in_schema=False)
+    async def get(self, runtime: RuntimeDep) -> Response[bytes]:
+        await refresh(runtime)
+        body = generate_latest(REGISTRY) + generate_latest(runtime.metrics.registry)
+        return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})

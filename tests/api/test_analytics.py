@@ -1,0 +1,151 @@
+"""GET /api/analytics/*: numbers from a known history, and only the caller's own."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.services.demo import Batch
+from tests.support.factories import Account, register
+from tests.support.history import add_session, write
+
+NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+def at(day: int, hour: int, minute: int) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+async def ada(
+    app: Litestar, client: AsyncTestClient[Litestar], db: async_sessionmaker[AsyncSession]
+) -> Account:
+    """Ada has 5 evaluated answers over Mon-Wed; Bob's (much better) answers must never count for her."""
+    app.state.runtime.clock = lambda: NOW
+    ada = await register(client, "Ada Candidate")
+    bob = await register(client, "Bob Other")
+    batch = Batch()
+    ada_id, bob_id = uuid.UUID(ada.user["id"]), uuid.UUID(bob.user["id"])
+    add_session(
+        batch, ada_id, type="technical", created=at(9, 10, 0), status="completed", score=6.0,
+        answers=[
+            (at(9, 10, 5), 5.0, {"databases": 5, "testing": 4}),
+            (at(9, 10, 10), 7.0, {"databases": 7, "testing": 6}),
+        ],
+    )  # fmt: skip
+    add_session(
+        batch, ada_id, type="coding", created=at(10, 10, 0), status="completed", score=8.0,
+        answers=[(at(10, 10, 5), 8.0, {"algorithms": 8}), (at(10, 10, 10), 8.0, {"algorithms": 9, "databases": 9})],
+    )  # fmt: skip
+    add_session(
+        batch, ada_id, type="technical", created=at(11, 9, 0), status="active", score=None,
+        answers=[(at(11, 9, 5), 4.0, {"testing": 2})],
+    )  # fmt: skip
+    add_session(
+        batch, bob_id, type="technical", created=at(11, 8, 0), status="completed", score=10.0,
+        answers=[(at(11, 8, 5), 10.0, {"databases": 10, "testing": 10, "algorithms": 10})],
+    )  # fmt: skip
+    await write(db, batch)
+    return ada
+
+
+async def get(client: AsyncTestClient[Litestar], who: Account, path: str) -> object:
+    response = await client.get(f"/api/analytics/{path}", headers=who.headers)
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+@pytest.mark.usefixtures("backend")
+async def test_summary_counts_only_my_answers(client: AsyncTestClient[Litestar], ada: Account) -> None:
+    assert await get(client, ada, "summary") == {
+        "sessions_completed": 2,
+        "questions_answered": 5,
+        "average_score": 6.4,
+        "best_score": 8.0,
+        "streak_days": 3,
+        "strongest_skills": [{"skill": "databases", "average": 7.0, "samples": 3}],
+        "weakest_skills": [{"skill": "testing", "average": 4.0, "samples": 3}],
+    }
+
+
+@pytest.mark.usefixtures("backend")
+async def test_progress_by_day_week_type_and_timezone(
+    client: AsyncTestClient[Litestar], ada: Account
+) -> None:
+    by_day = await get(client, ada, "progress?bucket=day")
+    assert by_day == {
+        "bucket": "day",
+        "series": [
+            {
+                "type": "all",
+                "points": [
+                    {"bucket": "2026-03-09", "average_score": 6.0, "count": 2},
+                    {"bucket": "2026-03-10", "average_score": 8.0, "count": 2},
+                    {"bucket": "2026-03-11", "average_score": 4.0, "count": 1},
+                ],
+            },
+            {"type": "coding", "points": [{"bucket": "2026-03-10", "average_score": 8.0, "count": 2}]},
+            {
+                "type": "technical",
+                "points": [
+                    {"bucket": "2026-03-09", "average_score": 6.0, "count": 2},
+                    {"bucket": "2026-03-11", "average_score": 4.0, "count": 1},
+                ],
+            },
+        ],
+    }
+    week = await get(client, ada, "progress?bucket=week&type=technical")
+    assert week == {
+        "bucket": "week",
+        "series": [
+            {"type": "technical", "points": [{"bucket": "2026-03-09", "average_score": 5.3, "count": 3}]}
+        ],
+    }
+    # Eleven hours west of UTC, every answer falls on the previous local day.
+    west = await get(client, ada, "progress?bucket=day&tz=-660")
+    assert isinstance(west, dict)
+    assert [p["bucket"] for p in west["series"][0]["points"]] == ["2026-03-08", "2026-03-09", "2026-03-10"]
+
+
+@pytest.mark.usefixtures("backend")
+async def test_skills_and_recommendations(client: AsyncTestClient[Litestar], ada: Account) -> None:
+    assert await get(client, ada, "skills") == [
+        {"skill": "algorithms", "average": 8.5, "samples": 2, "trend": 0.0, "enough_data": False},
+        {"skill": "databases", "average": 7.0, "samples": 3, "trend": 0.0, "enough_data": True},
+        {"skill": "testing", "average": 4.0, "samples": 3, "trend": 0.0, "enough_data": True},
+    ]
+    recommendations = await get(client, ada, "recommendations")
+    assert isinstance(recommendations, list)
+    assert [(r["skill"], r["session"]["type"], r["session"]["difficulty"]) for r in recommendations] == [
+        ("testing", "technical", "medium"),
+        ("databases", "technical", "hard"),
+    ]
+
+
+async def test_a_new_user_sees_empty_analytics(client: AsyncTestClient[Litestar], backend: str) -> None:
+    newcomer = await register(client, "Nia New")
+    summary = await get(client, newcomer, "summary")
+    assert isinstance(summary, dict)
+    assert summary["questions_answered"] == 0
+    assert summary["average_score"] is None
+    assert await get(client, newcomer, "skills") == []
+    assert await get(client, newcomer, "progress") == {"bucket": "day", "series": []}
+    (only,) = await get(client, newcomer, "recommendations")  # type: ignore[misc]
+    assert only["skill"] is None
+    assert only["session"]["type"] == "mixed"
+
+
+async def test_analytics_need_login_and_valid_parameters(
+    client: AsyncTestClient[Litestar], backend: str
+) -> None:
+    assert (await client.get("/api/analytics/summary")).status_code == 401
+    someone = await register(client, "Sam Params")
+    for query in ("progress?bucket=month", "progress?type=nope", "summary?tz=100000"):
+        response = await client.get(f"/api/analytics/{query}", headers=someone.headers)
+        assert response.status_code == 400, query
+        assert response.json()["error"] == "invalid_input"
