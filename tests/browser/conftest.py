@@ -135,7 +135,7 @@ def chromium() -> Path:
 @pytest.fixture
 def live_settings(settings: Settings) -> Settings:
     """The test's settings on a port of its own (the app only allows its own port as Origin)."""
-    return dataclasses.replace(settings, port=free_port(), offline_token_delay=0.005)
+    return dataclasses.replace(settings, port=free_port(), offline_token_delay=0.01)
 
 
 @pytest.fixture

@@ -32,9 +32,7 @@ async def test_register_interview_feedback_model_answer_dashboard(web: Browser) 
     await web.shot(page, "dashboard-empty")
 
     session_id = await start_interview(web, page, type_="coding", difficulty="easy", minutes=10)
-    # POST /api/sessions already has the server writing the first question, so the room (not
-    # its writer) gets it whole once done: the bubble shows empty and busy, then the full text.
-    # Token-by-token growth is checked on a question the room's own socket asks (test_reconnect).
+    # The room's socket writes the first question, so it streams in piece by piece.
     question = page.get_by_test_id("question-text")
     await expect(question).not_to_have_text("")
     await expect(question).to_have_attribute("aria-busy", "false")
@@ -42,6 +40,7 @@ async def test_register_interview_feedback_model_answer_dashboard(web: Browser) 
     assert len(final) > 40
     lengths = await page.evaluate("window.__questionLengths")
     assert lengths[-1] == len(final)
+    assert len(lengths) >= 2, f"the question did not stream in: {lengths}"
     assert sorted(lengths) == lengths, f"question text shrank: {lengths}"
     await web.shot(page, "question-streamed")
 

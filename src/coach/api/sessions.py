@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
@@ -52,10 +53,25 @@ class AnswerAccepted(msgspec.Struct, frozen=True):
     evaluation: m.FeedbackView
 
 
+REST_ASK_DELAY = 1.5
+"""Seconds a polled transcript waits before writing the missing question itself.
+
+A browser reads the transcript just before it opens its socket; the socket should be the
+one writing (and so streaming) the question, so REST-only clients get theirs a moment later.
+"""
+
+
 def _ask_in_background(runtime: Runtime, session_id: uuid.UUID) -> None:
     # Clients without a socket poll the transcript; the next question is written for them meanwhile.
-    if runtime.asker is not None:
-        runtime.spawn(runtime.asker.ensure_current(session_id, None), "ask-question-rest")
+    asker = runtime.asker
+    if asker is None:
+        return
+
+    async def ask_later() -> None:
+        await asyncio.sleep(REST_ASK_DELAY)
+        await asker.ensure_current(session_id, None)
+
+    runtime.spawn(ask_later(), "ask-question-rest")
 
 
 class SessionController(Controller):
