@@ -211,3 +211,15 @@ async def make_admin(db: async_sessionmaker[AsyncSession], email: str) -> None:
     async with db() as session:
         assert await grant_admin(session, email) is not None
         await session.commit()
+
+
+# Records every length the current question's text takes, so a test can tell it streamed in.
+RECORD_QUESTION_LENGTHS = """
+window.__questionLengths = [];
+new MutationObserver(() => {
+  const el = document.querySelector('[data-testid="question-text"]');
+  const n = el ? el.textContent.length : 0;
+  const seen = window.__questionLengths;
+  if (n && seen[seen.length - 1] !== n) seen.push(n);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""

@@ -7,20 +7,10 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import Browser, new_user, register, start_interview
+from tests.browser.conftest import RECORD_QUESTION_LENGTHS, Browser, new_user, register, start_interview
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
-# Records every length the current question's text takes, so the test can tell it streamed in.
-RECORD_QUESTION_LENGTHS = """
-window.__questionLengths = [];
-new MutationObserver(() => {
-  const el = document.querySelector('[data-testid="question-text"]');
-  const n = el ? el.textContent.length : 0;
-  const seen = window.__questionLengths;
-  if (n && seen[seen.length - 1] !== n) seen.push(n);
-}).observe(document, { subtree: true, childList: true, characterData: true });
-"""
 
 CODE = "def two_sum(nums, target):\nseen = {}\nfor i, n in enumerate(nums):\nif target - n in seen:\nreturn [seen[target - n], i]\nseen[n] = i"
 

@@ -10,20 +10,18 @@ from playwright.async_api import Locator, Page, expect
 
 from coach.app import create_app
 from coach.settings import Settings
-from tests.browser.conftest import WEBSOCKET_FAILED, Browser, new_user, register, start_interview
+from tests.browser.conftest import (
+    RECORD_QUESTION_LENGTHS,
+    WEBSOCKET_FAILED,
+    Browser,
+    new_user,
+    register,
+    start_interview,
+)
 from tests.support.server import ServerThread
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
-RECORD_QUESTION_LENGTHS = """
-window.__questionLengths = [];
-new MutationObserver(() => {
-  const el = document.querySelector('[data-testid="question-text"]');
-  const n = el ? el.textContent.length : 0;
-  const seen = window.__questionLengths;
-  if (n && seen[seen.length - 1] !== n) seen.push(n);
-}).observe(document, { subtree: true, childList: true, characterData: true });
-"""
 
 DRAFT = "def solve(items):\nreturn sorted(set(items))  # draft kept across reloads"
 
