@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -153,9 +152,9 @@ class Runtime:
             _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
             for task in pending:
                 task.cancel()
-            for task in pending:
-                with contextlib.suppress(BaseException):
-                    await task
+            if pending:
+                # Bounded: a task stuck in a client that swallows cancellation must not block shutdown.
+                await asyncio.wait(pending, timeout=3)
         await self.wakeup.aclose()
         await self.interviewer.aclose()
         if self.redis is not None:
@@ -163,4 +162,7 @@ class Runtime:
                 await asyncio.wait_for(self.redis.aclose(), timeout=3)
             except (TimeoutError, OSError):
                 log.warning("redis close timed out")
-        await self.engine.dispose()
+        try:
+            await asyncio.wait_for(self.engine.dispose(), timeout=5)
+        except TimeoutError:
+            log.warning("database pool close timed out")

@@ -12,6 +12,7 @@ the channels plugin stops delivering for good once its event stream dies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Iterable
 from typing import Any
@@ -37,9 +38,19 @@ class ResilientRedisPubSubBackend(RedisChannelsPubSubBackend):
         self._confirmed.difference_update(channels)
         await super().unsubscribe(channels)
 
+    async def on_shutdown(self) -> None:
+        # redis-py's aclose can hang (redis-py #3941): never let it hold up shutdown.
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(3):
+                await super().on_shutdown()
+
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
         backoff = 0.2
+        task = asyncio.current_task()
         while True:
+            if task is not None and task.cancelling():
+                # redis-py can swallow a cancellation mid-read; honour it here, or shutdown waits forever.
+                raise asyncio.CancelledError
             try:
                 await self._has_subscribed.wait()
                 message = await self._pub_sub.get_message(
