@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.analytics            # PostgreSQL on 127.0.0.1:5432 (user postgres)
 
 Creates (and drops first) the database `coach_bench_analytics`, fills 990,000 answers of 200 other users
-with INSERT … SELECT generate_series, adds one user with 10,000 answers through the demo-data
+with INSERT … SELECT generate_series, rebuilds the analytics totals from them, adds one user with 10,000 answers through the demo-data
 code, then serves the real app on uvicorn and times each endpoint over HTTP next to two
 baselines (GET /health, and GET /api/me: auth plus one primary-key query).
 """
@@ -23,6 +23,7 @@ from coach.app import create_app
 from coach.auth.passwords import PasswordHasher
 from coach.services import demo
 from coach.settings import Settings
+from coach.store import analytics as analytics_store
 from coach.store import migrations
 from coach.store.engine import create_engine, create_session_factory
 from coach.store.types import utcnow
@@ -77,6 +78,12 @@ async def prepare(total_answers: int, user_answers: int) -> None:
         await conn.execute(statement.format(users=200, sessions=sessions, types=TYPES))
     print(f"filled {sessions * 5:,} filler answers in {time.perf_counter() - started:.1f} s")
     engine = create_engine(Settings(database_url=URL))
+    factory = create_session_factory(engine)
+    started = time.perf_counter()
+    async with factory() as db:
+        await analytics_store.rebuild_totals(db)
+        await db.commit()
+    print(f"rebuilt the analytics totals in {time.perf_counter() - started:.1f} s")
     batch = demo.user_history(
         random.Random(7),
         now=utcnow(),
@@ -86,7 +93,7 @@ async def prepare(total_answers: int, user_answers: int) -> None:
         weeks=26,
         email=EMAIL,
     )
-    await demo.insert(create_session_factory(engine), batch)
+    await demo.insert(factory, batch)  # adds the bench user's answers to the totals too
     await engine.dispose()
     await conn.execute("VACUUM ANALYZE")
     count = await conn.fetchval("SELECT count(*) FROM interview_answers")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -11,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.services.demo import Batch
+from coach.store import analytics as analytics_store
 from tests.support.factories import Account, register
 from tests.support.history import add_session, write
 
@@ -149,3 +152,130 @@ async def test_analytics_need_login_and_valid_parameters(
         response = await client.get(f"/api/analytics/{query}", headers=someone.headers)
         assert response.status_code == 400, query
         assert response.json()["error"] == "invalid_input"
+
+
+ENDPOINTS = (
+    "summary",
+    "summary?tz=-660",
+    "progress?bucket=day",
+    "progress?bucket=week&type=technical",
+    "progress?bucket=day&tz=330",
+    "skills",
+    "recommendations",
+)
+
+
+@pytest.mark.usefixtures("backend")
+async def test_rebuilt_totals_answer_the_same(
+    client: AsyncTestClient[Litestar], ada: Account, db: async_sessionmaker[AsyncSession]
+) -> None:
+    """The backfill (one INSERT … SELECT per table, as in the migration) agrees with the incremental totals."""
+    before = [await get(client, ada, path) for path in ENDPOINTS]
+    async with db() as session:
+        await analytics_store.rebuild_totals(session)
+        await session.commit()
+    assert [await get(client, ada, path) for path in ENDPOINTS] == before
+
+
+@pytest.mark.usefixtures("backend")
+async def test_a_stored_evaluation_updates_the_totals(
+    client: AsyncTestClient[Litestar], ada: Account, db: async_sessionmaker[AsyncSession]
+) -> None:
+    """What the worker adds when it stores an evaluation shows in every report at once."""
+    async with db() as session:
+        await analytics_store.add_evaluation(
+            session, uuid.UUID(ada.user["id"]), "coding", at(11, 11, 0), 9.0, {"algorithms": 10, "testing": 9}
+        )
+        await session.commit()
+    summary = await get(client, ada, "summary")
+    assert isinstance(summary, dict)
+    assert (summary["questions_answered"], summary["average_score"]) == (6, 6.8)
+    # algorithms now has three samples (8, 9, 10) and ranks first; testing (4, 6, 2, 9) averages 5.25, shown 5.2.
+    assert summary["strongest_skills"] == [
+        {"skill": "algorithms", "average": 9.0, "samples": 3},
+        {"skill": "databases", "average": 7.0, "samples": 3},
+    ]
+    assert summary["weakest_skills"] == [{"skill": "testing", "average": 5.2, "samples": 4}]
+    by_day = await get(client, ada, "progress?bucket=day&type=coding")
+    assert by_day == {
+        "bucket": "day",
+        "series": [
+            {
+                "type": "coding",
+                "points": [
+                    {"bucket": "2026-03-10", "average_score": 8.0, "count": 2},
+                    {"bucket": "2026-03-11", "average_score": 9.0, "count": 1},
+                ],
+            }
+        ],
+    }
+    skills = await get(client, ada, "skills")
+    assert isinstance(skills, list)
+    # testing by day: 4, 6 (9 March), 2 and 9 (11 March): (2 + 9) / 2 - (4 + 6) / 2 = 0.5.
+    assert {s["skill"]: (s["samples"], s["trend"]) for s in skills}["testing"] == (4, 0.5)
+
+
+async def _evaluated_answer(client: AsyncTestClient[Litestar], who: Account) -> dict[str, Any]:
+    """Answer the first question of a new technical session over REST; the in-process worker scores it."""
+    body = {"type": "technical", "difficulty": "easy", "duration_minutes": 10, "role": "backend engineer"}
+    created = await client.post("/api/sessions", json=body, headers=who.headers)
+    assert created.status_code == 201, created.text
+    sid = created.json()["data"]["session"]["id"]
+    path = f"/api/sessions/{sid}"
+    for _ in range(200):
+        state = (await client.get(path, headers=who.headers)).json()["data"]
+        if state["current_question_id"]:
+            break
+        await asyncio.sleep(0.05)
+    answer = {
+        "question_id": state["current_question_id"],
+        "text": "Threads share memory.",
+        "idempotency_key": "k",
+    }
+    assert (await client.post(f"{path}/answers", json=answer, headers=who.headers)).status_code == 201
+    for _ in range(200):
+        evaluation: dict[str, Any] = (await client.get(path, headers=who.headers)).json()["data"][
+            "questions"
+        ][0]["evaluation"]
+        if evaluation["status"] == "done":
+            return evaluation
+        await asyncio.sleep(0.05)
+    raise AssertionError("the answer was not evaluated")
+
+
+async def test_the_worker_counts_an_evaluation_as_it_stores_it(
+    client: AsyncTestClient[Litestar], backend: str
+) -> None:
+    someone = await register(client, "Wes Worker")
+    evaluation = await _evaluated_answer(client, someone)
+    summary = await get(client, someone, "summary")
+    assert isinstance(summary, dict)
+    assert (summary["questions_answered"], summary["average_score"]) == (1, round(evaluation["score"], 1))
+    skills = await get(client, someone, "skills")
+    assert isinstance(skills, list)
+    assert {s["skill"]: s["samples"] for s in skills} == dict.fromkeys(evaluation["skill_scores"], 1)
+    progress = await get(client, someone, "progress")
+    assert isinstance(progress, dict)
+    assert [s["type"] for s in progress["series"]] == ["all", "technical"]
+
+
+async def test_a_streak_longer_than_the_first_window_reads_the_whole_history(
+    app: Litestar, client: AsyncTestClient[Litestar], db: async_sessionmaker[AsyncSession], backend: str
+) -> None:
+    app.state.runtime.clock = lambda: NOW
+    keen = await register(client, "Kim Keen")
+    batch = Batch()
+    for back in range(20):  # one answer a day at 23:30 UTC, for the 20 days up to yesterday
+        day = datetime(2026, 3, 10, 23, 30, tzinfo=UTC) - timedelta(days=back)
+        add_session(
+            batch, uuid.UUID(keen.user["id"]), type="coding", created=day, status="completed", score=5.0,
+            answers=[(day + timedelta(minutes=5), 5.0, {"graphs": 5})],
+        )  # fmt: skip
+    await write(db, batch)
+    summary = await get(client, keen, "summary")
+    assert isinstance(summary, dict)
+    assert summary["streak_days"] == 20
+    # Two hours east every day moves to the next local day: the same 20 days, now ending today.
+    east = await get(client, keen, "summary?tz=120")
+    assert isinstance(east, dict)
+    assert east["streak_days"] == 20

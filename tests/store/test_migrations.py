@@ -20,7 +20,15 @@ from coach.store.engine import create_engine
 from coach.store.models import metadata
 from tests.support.services import pg_exec, pg_url, require_services
 
-TABLES = {"users", "interview_sessions", "interview_questions", "interview_answers", "answer_evaluations"}
+TABLES = {
+    "users",
+    "interview_sessions",
+    "interview_questions",
+    "interview_answers",
+    "answer_evaluations",
+    "user_hourly_stats",
+    "user_skill_daily",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

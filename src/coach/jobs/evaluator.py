@@ -178,6 +178,18 @@ class EvaluationWorker:
             stored = await db.get(AnswerEvaluation, job.id, populate_existing=True)
             session = await store.get_session(db, job.session_id)
             summary = await interviews.refresh_scores(db, session) if session else None
+            if (
+                session is not None
+                and stored is not None
+                and stored.score is not None
+                and stored.completed_at
+            ):
+                # The analytics totals count this answer in the same transaction that stores it.
+                from coach.store.analytics import add_evaluation
+
+                await add_evaluation(
+                    db, session.user_id, session.type, stored.completed_at, stored.score, stored.skill_scores
+                )
             await db.commit()
         assert stored is not None
         self.stats.done += 1

@@ -1,23 +1,34 @@
-"""Analytics use cases: read one user's history from the store, aggregate with the pure domain functions."""
+"""Analytics use cases: read one user's running totals from the store, report with the pure domain functions."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.domain import analytics as a
+from coach.domain.analytics import totals as t
+from coach.domain.analytics.overview import streak
 from coach.store import analytics as store
+
+STREAK_WINDOW_DAYS = 14
+"""Days of practice read for the streak at first; a longer streak reads the whole history."""
 
 
 async def summary(
     db: AsyncSession, user_id: uuid.UUID, now: datetime, tz_offset_minutes: int = 0
 ) -> a.Summary:
     """The dashboard headline numbers for the user's local day."""
-    sessions = await store.session_records(db, user_id)
-    answers = await store.scored_answers(db, user_id)
-    return a.summary(sessions, answers, a.local_date(now, tz_offset_minutes), tz_offset_minutes)
+    today = a.local_date(now, tz_offset_minutes)
+    sessions = await store.session_totals(db, user_id)
+    answers, score_sum = await store.answer_totals(db, user_id)
+    since = today - timedelta(days=STREAK_WINDOW_DAYS)
+    days = await store.practice_days(db, user_id, tz_offset_minutes, since)
+    if streak(days, today) >= STREAK_WINDOW_DAYS:
+        days = await store.practice_days(db, user_id, tz_offset_minutes, None)
+    skills = await store.skill_totals(db, user_id, with_trend=False)
+    return t.summary_from_totals(sessions, answers, score_sum, days, skills, today)
 
 
 async def progress(
@@ -28,24 +39,22 @@ async def progress(
     tz_offset_minutes: int = 0,
 ) -> a.Progress:
     """Average score per day or week, one series per interview type."""
-    answers = await store.scored_answers(db, user_id, type=type, with_skills=False)
-    return a.progress(answers, bucket, type, tz_offset_minutes)
+    buckets = await store.bucket_totals(db, user_id, bucket, type, tz_offset_minutes)
+    return t.progress_from_totals(buckets, bucket, type)
 
 
 async def skills(
     db: AsyncSession, user_id: uuid.UUID, now: datetime, tz_offset_minutes: int = 0
 ) -> list[a.SkillStat]:
     """Every assessed skill's average, samples and trend."""
-    answers = await store.scored_answers(db, user_id)
-    return a.skills(answers, a.local_date(now, tz_offset_minutes))
+    return t.skills_from_totals(await store.skill_totals(db, user_id))
 
 
 async def recommendations(
     db: AsyncSession, user_id: uuid.UUID, now: datetime, tz_offset_minutes: int = 0, limit: int = 3
 ) -> list[a.Recommendation]:
     """Sessions to practise the weakest skills next."""
-    answers = await store.scored_answers(db, user_id)
-    stats = a.skills(answers, a.local_date(now, tz_offset_minutes))
-    sessions = await store.session_records(db, user_id)
+    stats = t.skills_from_totals(await store.skill_totals(db, user_id, with_trend=False))
+    first = await store.session_records(db, user_id, limit=1)
     role = await store.target_role(db, user_id)
-    return a.recommendations(stats, sessions, role, limit)
+    return a.recommendations(stats, first, role, limit)

@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.domain.analytics import SKILL_TYPES
+from coach.domain.analytics import SKILL_TYPES, ScoredAnswer
+from coach.domain.analytics import totals as t
 from coach.domain.kinds import DIFFICULTIES, QUESTION_TYPES, SESSION_TYPES
+from coach.store import analytics as analytics_store
 from coach.store import demo as store
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession, User
 
@@ -147,8 +149,29 @@ def user_history(
     return batch
 
 
+def scored_answers(batch: Batch) -> dict[uuid.UUID, list[ScoredAnswer]]:
+    """The batch's done evaluations as each user's scored answers: what the analytics totals count."""
+    sessions = {s["id"]: s for s in batch.sessions}
+    answers: dict[uuid.UUID, list[ScoredAnswer]] = {}
+    for e in batch.evaluations:
+        if e.get("status") != "done" or e.get("score") is None or e.get("completed_at") is None:
+            continue
+        session = sessions[e["session_id"]]
+        answers.setdefault(session["user_id"], []).append(
+            ScoredAnswer(
+                session_id=str(session["id"]),
+                session_type=session["type"],
+                difficulty=session["difficulty"],
+                evaluated_at=e["completed_at"],
+                score=float(e["score"]),
+                skill_scores={k: float(v) for k, v in (e.get("skill_scores") or {}).items()},
+            )
+        )
+    return answers
+
+
 async def insert(sessions: async_sessionmaker[AsyncSession], batch: Batch, chunk: int = 2000) -> None:
-    """Insert a batch in one transaction, parents before children."""
+    """Insert a batch in one transaction, parents before children, and add it to the analytics totals."""
     async with sessions() as db:
         for model, rows in (
             (User, batch.users),
@@ -159,6 +182,12 @@ async def insert(sessions: async_sessionmaker[AsyncSession], batch: Batch, chunk
         ):
             for part in _chunks(rows, chunk):
                 await store.insert_rows(db, model, part)
+        for user_id, answers in scored_answers(batch).items():
+            hours, days = t.answer_totals(answers)
+            for start in range(0, max(len(hours), len(days)), chunk):
+                await analytics_store.add_totals(
+                    db, user_id, hours[start : start + chunk], days[start : start + chunk]
+                )
         await db.commit()
 
 

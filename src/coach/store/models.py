@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coach.store.types import JSONVariant, UTCDateTime, utcnow
@@ -152,6 +152,36 @@ class AnswerEvaluation(SQLModel, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     completed_at: datetime | None = _ts(nullable=True)
+
+
+class UserHourlyStats(SQLModel, table=True):
+    """Evaluated answers of one user in one UTC hour and session type: the progress chart and streak."""
+
+    __tablename__ = "user_hourly_stats"
+
+    user_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    hour: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False, autoincrement=False))
+    """Whole hours since 1970-01-01 00:00 UTC of the evaluations' completion."""
+    session_type: str = Field(sa_column=Column(String(20), primary_key=True, nullable=False))
+    answers: int = Field(sa_column=Column(Integer, nullable=False))
+    score_sum: float = Field(sa_column=Column(Float, nullable=False))
+
+
+class UserSkillDaily(SQLModel, table=True):
+    """One user's scores of one skill on one UTC day: skill averages and their trend."""
+
+    __tablename__ = "user_skill_daily"
+
+    user_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    skill: str = Field(sa_column=Column(Text, primary_key=True, nullable=False))
+    day: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False, autoincrement=False))
+    """Whole days since 1970-01-01 UTC of the evaluations' completion."""
+    samples: int = Field(sa_column=Column(Integer, nullable=False))
+    score_sum: float = Field(sa_column=Column(Float, nullable=False))
 
 
 metadata = SQLModel.metadata
