@@ -81,9 +81,7 @@ async def test_admins_get_counts_that_follow_their_sockets(
 
 
 @pytest.fixture
-def fast_settings(settings: Settings, backend: str) -> Settings:
-    if backend != "postgres":
-        pytest.skip("several instances need the shared PostgreSQL + Redis")
+def fast_settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, presence_interval_seconds=0.2, admin_live_poll_seconds=0.1)
 
 
@@ -103,6 +101,7 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
     await client.aclose()
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # instances share PostgreSQL + Redis
 async def test_the_total_sums_live_instances_and_forgets_dead_ones(
     two_servers: tuple[ServerThread, ServerThread],
     fast_settings: Settings,
