@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.auth.sockets import origin_allowed, socket_user
 from coach.domain import messages as m
@@ -30,7 +31,7 @@ from coach.services import answers, interviews
 from coach.services.channels_backend import RESYNC
 from coach.services.events import publish, session_channel
 from coach.store import interviews as store
-from coach.store.models import User
+from coach.store.models import InterviewSession, User
 from coach.ws.limits import TokenBucket
 from coach.ws.outbox import Outbox, Overflow
 
@@ -289,13 +290,22 @@ class Conversation:
                 await self._close(CLOSE_OVERLOADED, "client too slow; reconnect to resync")
                 return
 
+    @contextlib.asynccontextmanager
+    async def _unit_of_work(
+        self, *, lock: bool = False
+    ) -> AsyncIterator[tuple[AsyncSession, InterviewSession]]:
+        """A short transaction on this socket's session (the socket holds no database session)."""
+        async with self.runtime.sessions() as db:
+            session = await interviews.owned_session(db, self.user.id, self.session_id, for_update=lock)
+            yield db, session
+            await db.commit()
+
     async def _handle(self, message: m.ClientMessage) -> None:
         now = self.runtime.now()
         if isinstance(message, m.Ping):
             self.outbox.offer(m.Pong(server_time=now))
         elif isinstance(message, m.AnswerDraft):
-            async with self.runtime.sessions() as db:
-                session = await interviews.owned_session(db, self.user.id, self.session_id)
+            async with self._unit_of_work() as (db, session):
                 seq = await answers.save_draft(
                     db,
                     session,
@@ -305,11 +315,9 @@ class Conversation:
                     language=message.language,
                     now=now,
                 )
-                await db.commit()
             self.outbox.offer(m.AnswerAck(question_id=message.question_id, seq=seq))
         elif isinstance(message, m.AnswerSubmit):
-            async with self.runtime.sessions() as db:
-                session = await interviews.owned_session(db, self.user.id, self.session_id)
+            async with self._unit_of_work() as (db, session):
                 result = await answers.submit_answer(
                     db,
                     session,
@@ -319,17 +327,15 @@ class Conversation:
                     idempotency_key=message.idempotency_key,
                     now=now,
                 )
-                await db.commit()
-            self.outbox.offer(
-                m.AnswerAck(question_id=message.question_id, submitted=True, answer_id=str(result.answer.id))
+            ack = m.AnswerAck(
+                question_id=message.question_id, submitted=True, answer_id=str(result.answer.id)
             )
+            self.outbox.offer(ack)
             if not result.duplicate:
                 await self.runtime.wakeup.notify()
         elif isinstance(message, m.QuestionNext):
-            async with self.runtime.sessions() as db:
-                session = await interviews.owned_session(db, self.user.id, self.session_id, for_update=True)
+            async with self._unit_of_work(lock=True) as (db, session):
                 moved = await answers.advance(db, session, now)
-                await db.commit()
             if moved:
                 self._ask()
             else:
