@@ -370,7 +370,7 @@ async def relay(
                 pid = stack.coach.pid if target == "coach" else stack.bare.pid
                 cpu0 = cpu_seconds(pid)
                 stop = time.perf_counter() + args.seconds
-                tasks = [
+                tasks: list[Awaitable[Any]] = [
                     coach_streamer(stack, http, accounts[i], stats, stop)
                     if target == "coach"
                     else bare_streamer(stack, stats, stop)
@@ -442,7 +442,7 @@ async def feedback(stack: Stack, args: argparse.Namespace, accounts: list[Accoun
             await pub.publish(channel, repr(time.time()))
             await asyncio.sleep(1 / args.feedback_rate)
         await task
-        await ps.aclose()
+        await ps.aclose()  # type: ignore[no-untyped-call]
         await pub.aclose()
         await sub.aclose()
 
@@ -626,7 +626,8 @@ async def burst(stack: Stack, args: argparse.Namespace, accounts: list[Account])
                 await asyncio.sleep(1.0)
 
     small = argparse.Namespace(**{**vars(args), "rounds": 1})
-    without, during = [], []
+    without: list[float] = []
+    during: list[float] = []
     for round_no in range(args.rounds):
         order = (False, True) if round_no % 2 == 0 else (True, False)
         for with_burst in order:
@@ -727,9 +728,15 @@ def chart(results: Results, path: Path) -> None:
             ("feedback", results["feedback"]["feedback_ms"]),
             ("redis pub/sub", results["feedback"]["pubsub_ms"]),
         ]
+    for name in ("burst", "stall"):
+        if name in results:
+            groups += [
+                (f"{name}: without", {"p99": results[name]["without_p99_ms"]}),
+                (f"{name}: during", {"p99": results[name]["during_p99_ms"]}),
+            ]
     if not groups:
         return
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(12, 4.5))
     width = 0.27
     for i, p in enumerate(("p50", "p90", "p99")):
         ax.bar(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import httpx2
 import msgspec
 import openai
-from openai import AsyncStream
-from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
+from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 
 from coach.domain.bank_index import Bank, to_meta
@@ -34,6 +35,7 @@ T = TypeVar("T")
 
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _MAX_BACKOFF = 4.0
+_DRAIN_TIMEOUT = 0.1
 _RESPONSE_FORMAT: ResponseFormatJSONSchema = {
     "type": "json_schema",
     "json_schema": {"name": "evaluation", "strict": True, "schema": EVALUATION_SCHEMA},
@@ -48,9 +50,96 @@ class _NoOutput(Exception):
     """The model ended its output without any text."""
 
 
+class _Delta(msgspec.Struct):
+    content: str | None = None
+
+
+class _Choice(msgspec.Struct):
+    delta: _Delta | None = None
+    finish_reason: str | None = None
+
+
+class _Usage(msgspec.Struct):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class _Chunk(msgspec.Struct):
+    """The fields of a chat-completion chunk that we read; the rest is skipped unparsed."""
+
+    choices: list[_Choice] = []
+    usage: _Usage | None = None
+    error: Any = None
+
+
+_chunk = msgspec.json.Decoder(_Chunk)
+
+
+class _ChunkStream:
+    """A question's SSE body decoded with msgspec (the SDK builds a pydantic model per chunk,
+    most of the relay's CPU). Same outcomes as the SDK's stream: stops at `[DONE]` or the end of
+    the body, an `error` event raises `openai.APIError`, read failures raise `APITimeoutError` /
+    `APIConnectionError`."""
+
+    def __init__(self, response: httpx2.Response) -> None:
+        self._response = response
+        self._chunks = self._iterate()
+
+    def __anext__(self) -> Awaitable[_Chunk]:
+        return self._chunks.__anext__()
+
+    async def close(self) -> None:
+        await self._chunks.aclose()
+        await self._response.aclose()
+
+    async def _iterate(self) -> AsyncGenerator[_Chunk, None]:
+        response = self._response
+        rest = b""
+        data: list[bytes] = []
+        body = response.aiter_bytes()
+        while True:
+            try:
+                received = await anext(body, None)
+            except httpx2.TimeoutException as exc:
+                raise openai.APITimeoutError(request=response.request) from exc
+            except httpx2.RequestError as exc:
+                raise openai.APIConnectionError(request=response.request) from exc
+            if received is None:
+                return
+            lines = (rest + received).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                if line.endswith(b"\r"):
+                    line = line[:-1]
+                if line:
+                    if line.startswith(b"data:"):
+                        value = line[5:]
+                        data.append(value[1:] if value.startswith(b" ") else value)
+                    continue  # comments, event names, ids: not used by chat completions
+                if not data:
+                    continue
+                payload = b"\n".join(data)
+                data = []
+                if payload.startswith(b"[DONE]"):
+                    # Like the SDK: read the rest of the body briefly so the connection can be reused.
+                    with contextlib.suppress(Exception):
+                        async with asyncio.timeout(_DRAIN_TIMEOUT):
+                            async for _ in body:
+                                pass
+                    return
+                chunk = _chunk.decode(payload)
+                if chunk.error:
+                    error = chunk.error
+                    message = error.get("message") if isinstance(error, dict) else None
+                    if not message or not isinstance(message, str):
+                        message = "An error occurred during streaming"
+                    raise openai.APIError(message, response.request, body=error)
+                yield chunk
+
+
 @dataclass(slots=True)
 class _Opened:
-    stream: AsyncStream[ChatCompletionChunk]
+    stream: _ChunkStream
     first: str
     finished: bool
 
@@ -129,7 +218,7 @@ class OpenAIInterviewer:
 
     async def _open(self, messages: list[ChatCompletionMessageParam], remaining: float) -> _Opened:
         """One attempt: open the stream and read up to the first piece of text."""
-        stream = await self._client.chat.completions.create(
+        raw = await self._client.chat.completions.with_raw_response.create(
             model=self.model,
             messages=messages,
             stream=True,
@@ -137,6 +226,7 @@ class OpenAIInterviewer:
             timeout=remaining,
             temperature=_temperature(self._temperature),
         )
+        stream = _ChunkStream(raw.http_response)  # status errors were raised above, as before
         try:
             while True:
                 try:
@@ -189,12 +279,12 @@ class OpenAIInterviewer:
         finally:
             await stream.close()
 
-    def _take(self, chunk: ChatCompletionChunk) -> tuple[str, bool]:
+    def _take(self, chunk: _Chunk) -> tuple[str, bool]:
         """The text and whether the model finished, counting usage when the chunk carries it."""
         if chunk.usage is not None:
             self.prompt_tokens += chunk.usage.prompt_tokens
             self.completion_tokens += chunk.usage.completion_tokens
-        text = "".join(c.delta.content or "" for c in chunk.choices)
+        text = "".join(c.delta.content or "" for c in chunk.choices if c.delta is not None)
         return text, any(c.finish_reason is not None for c in chunk.choices)
 
     # -- evaluation --------------------------------------------------------------
