@@ -12,7 +12,7 @@ from typing import Any
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.auth.passwords import PasswordHasher
@@ -61,12 +61,18 @@ class Runtime:
         """Create every resource lazily: nothing connects until first use."""
         engine = create_engine(settings)
         redis = (
-            Redis.from_url(
-                settings.redis_url,
-                socket_timeout=10,
-                socket_connect_timeout=3,
-                health_check_interval=15,
-                retry_on_timeout=True,
+            Redis(
+                # A burst of handshakes must wait for a pooled connection, not fail with
+                # "Too many connections" (which would refuse logins and sockets).
+                connection_pool=BlockingConnectionPool.from_url(
+                    settings.redis_url,
+                    max_connections=settings.redis_max_connections,
+                    timeout=5,
+                    socket_timeout=10,
+                    socket_connect_timeout=3,
+                    health_check_interval=15,
+                    retry_on_timeout=True,
+                )
             )
             if settings.redis_url
             else None
@@ -159,7 +165,7 @@ class Runtime:
         await self.interviewer.aclose()
         if self.redis is not None:
             try:
-                await asyncio.wait_for(self.redis.aclose(), timeout=3)
+                await asyncio.wait_for(self.redis.aclose(close_connection_pool=True), timeout=3)
             except (TimeoutError, OSError):
                 log.warning("redis close timed out")
         try:

@@ -52,6 +52,12 @@ class Settings:
         default=None,
         metadata=_meta("REDIS_URL", help="Redis URL; unset = in-memory pub/sub, cache and stores"),
     )
+    redis_max_connections: int = field(
+        default=200,
+        metadata=_meta(
+            "COACH_REDIS_MAX_CONNECTIONS", help="Redis connections per process (excess callers wait)"
+        ),
+    )
     redis_namespace: str = field(
         default="coach",
         metadata=_meta("COACH_REDIS_NAMESPACE", help="Prefix for every Redis key and channel"),
