@@ -70,3 +70,10 @@ def test_the_readme_table_lists_every_variable() -> None:
         "COACH_ENV",
     ):
         assert f"`{name}`" in table
+
+
+def test_the_readme_shows_the_current_configuration_table() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert settings_table() in readme, "README's configuration table is stale: paste `coach settings`"
