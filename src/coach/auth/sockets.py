@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from litestar import WebSocket
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, Token
@@ -49,3 +50,23 @@ async def socket_user(
         return None
     async with runtime.sessions() as db:
         return await get_user(db, user_id)
+
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+async def admit(socket: WebSocket[Any, Any, Any], runtime: Runtime) -> User | None:
+    """Check Origin (refused before the upgrade), accept, then authenticate (4401 if not).
+
+    Returns the user, or None once the socket has been refused and closed; no data flows
+    before this says yes.
+    """
+    if not origin_allowed(socket, socket.app.state.allowed_origins):
+        await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
+        return None
+    user = await socket_user(socket, runtime, socket.app.state.jwt_auth)
+    await socket.accept()
+    if user is None:
+        await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")
+    return user

@@ -12,15 +12,13 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from coach.api.admin import is_admin
-from coach.auth.sockets import origin_allowed, socket_user
+from coach.auth.sockets import CLOSE_FORBIDDEN, admit
 from coach.domain.admin import AdminLive, LiveCounts
 from coach.runtime import Runtime
 from coach.services import admin
 
 log = logging.getLogger("coach.ws.admin")
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
 MAX_SILENCE = 2.0
 """Push at least this often, even when nothing changed."""
 
@@ -29,13 +27,8 @@ MAX_SILENCE = 2.0
 async def admin_live_socket(socket: WebSocket[Any, Any, Any]) -> None:
     """Live counts for the admin dashboard (admins only)."""
     runtime: Runtime = socket.app.state.runtime
-    if not origin_allowed(socket, socket.app.state.allowed_origins):
-        await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
-        return
-    user = await socket_user(socket, runtime, socket.app.state.jwt_auth)
-    await socket.accept()
+    user = await admit(socket, runtime)
     if user is None:
-        await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")
         return
     if not is_admin(user):
         await socket.close(code=CLOSE_FORBIDDEN, reason="admins only")

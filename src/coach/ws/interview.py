@@ -23,7 +23,7 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.auth.sockets import origin_allowed, socket_user
+from coach.auth.sockets import CLOSE_FORBIDDEN, admit
 from coach.domain import messages as m
 from coach.domain.errors import CoachError
 from coach.runtime import Runtime
@@ -38,8 +38,6 @@ from coach.ws.outbox import Outbox, Overflow
 log = logging.getLogger("coach.ws")
 
 MAX_FRAME = 64 * 1024
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_BIG = 1009
 CLOSE_POLICY = 1008
 CLOSE_OVERLOADED = 1013
@@ -61,13 +59,8 @@ async def interview_socket(
 ) -> None:
     """The interview conversation (see docs/protocol.md)."""
     runtime: Runtime = socket.app.state.runtime
-    if not origin_allowed(socket, socket.app.state.allowed_origins):
-        await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
-        return
-    user = await socket_user(socket, runtime, socket.app.state.jwt_auth)
-    await socket.accept()
+    user = await admit(socket, runtime)
     if user is None:
-        await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")
         return
     async with runtime.sessions() as db:
         session = await store.get_session(db, session_id)
