@@ -168,6 +168,7 @@ class SessionController(Controller):
             idempotency_key=data.idempotency_key,
             now=runtime.now(),
         )
+        # Publish after commit: workers and other instances must see the row before they hear of it.
         await db.commit()
         if not result.duplicate:
             await runtime.wakeup.notify()
@@ -194,6 +195,7 @@ class SessionController(Controller):
         """Move on to the next question (the socket's `question.next`); ends the session after the last one."""
         session = await interviews.owned_session(db, request.user.id, session_id, for_update=True)
         moved = await answers.advance(db, session, runtime.now())
+        # Publish after commit: workers and other instances must see the row before they hear of it.
         await db.commit()
         if moved:
             _ask_in_background(runtime, session_id)
@@ -248,6 +250,7 @@ class SessionController(Controller):
         """Queue a failed evaluation again."""
         session = await interviews.owned_session(db, request.user.id, session_id)
         evaluation = await answers.retry_evaluation(db, session, question_id, runtime.now())
+        # Publish after commit: workers and other instances must see the row before they hear of it.
         await db.commit()
         await runtime.wakeup.notify()
         return Envelope(feedback_view(evaluation), message="Evaluation queued again.")
