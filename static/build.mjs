@@ -28,10 +28,17 @@ const options = {
   define: { "process.env.NODE_ENV": JSON.stringify(watch ? "development" : "production") },
 };
 
+// The API explorer at /schema runs Swagger UI from these files, so it needs no CDN.
+const SWAGGER_FILES = ["swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"];
+
 async function copyStatic() {
   await mkdir(dist, { recursive: true });
   await cp(join(root, "index.html"), join(dist, "index.html"));
   await cp(join(root, "public"), dist, { recursive: true });
+  await mkdir(join(dist, "vendor", "swagger-ui"), { recursive: true });
+  for (const file of SWAGGER_FILES) {
+    await cp(join(root, "node_modules", "swagger-ui-dist", file), join(dist, "vendor", "swagger-ui", file));
+  }
 }
 
 await rm(dist, { recursive: true, force: true });

@@ -15,7 +15,7 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
@@ -147,7 +147,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             version="0.1.0",
             description='Real-time mock interviews. Errors: {"error": code, "message": sentence}.',
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/",
+                    js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
+                    css_url="/vendor/swagger-ui/swagger-ui.css",
+                    standalone_preset_js_url="/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                    favicon="<link rel='icon' type='image/svg+xml' href='/favicon.svg'>",
+                )
+            ],
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),

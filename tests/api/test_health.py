@@ -66,6 +66,10 @@ async def test_openapi_documents_every_endpoint_and_error_shape(client: AsyncTes
     for path in ("/api/auth/register", "/api/auth/login", "/api/auth/logout", "/api/me", "/health/ready"):
         assert path in paths
     ui = await client.get("/schema")
+    assert "/vendor/swagger-ui/swagger-ui-bundle.js" in ui.text  # served by us, no CDN
+    assert "cdn." not in ui.text
+    bundle = await client.get("/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200, "build the web app first (make web)"
     assert ui.status_code == 200
     assert "<html" in ui.text.lower()
     login = paths["/api/auth/login"]["post"]["responses"]

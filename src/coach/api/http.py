@@ -27,11 +27,10 @@ CSP = (
     "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# The interactive OpenAPI UI loads its bundle from a CDN and boots it with an inline script.
+# The OpenAPI explorer (Swagger UI, served from our own /vendor files) boots with an inline script.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com https://fonts.googleapis.com; "
-    "img-src 'self' data: https:; font-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "frame-ancestors 'none'"
 )
 _STATE_ID = "coach_request_id"
