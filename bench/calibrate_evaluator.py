@@ -9,28 +9,12 @@ import sys
 import tomllib
 from pathlib import Path
 
-import msgspec
-
-import coach
-from coach.domain.bank import BankFile, BankQuestion
-from coach.domain.bank_index import question_text, to_meta
+from coach.domain.bank_index import answer_request
 from coach.domain.evaluator import evaluate_answer
-from coach.domain.questions import AnswerRequest
+from coach.llm.bank_loader import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADED = ROOT / "tests" / "data" / "graded_answers.toml"
-
-
-def load_questions() -> dict[str, BankQuestion]:
-    """Every bank question by id (files that do not parse are skipped)."""
-    out: dict[str, BankQuestion] = {}
-    for path in sorted((Path(coach.__file__).parent / "bank").glob("*.toml")):
-        try:
-            parsed = msgspec.toml.decode(path.read_bytes(), type=BankFile)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            continue
-        out.update({q.id: q for q in parsed.questions})
-    return out
 
 
 def ranks(values: list[float]) -> list[float]:
@@ -61,22 +45,14 @@ def spearman(xs: list[float], ys: list[float]) -> float:
 
 def calibrate(verbose: bool = False) -> tuple[float, float, int]:
     """Score every graded answer; return (rho, MAE, n)."""
-    questions = load_questions()
+    bank = load_bank()
     rows = tomllib.loads(GRADED.read_text())["answers"]
     grades: list[float] = []
     scores: list[float] = []
     misses: list[tuple[float, str, float, float, str]] = []
     for row in rows:
-        q = questions.get(row["question_id"])
-        if q is None:
-            continue
-        request = AnswerRequest(
-            question=question_text(q),
-            meta=to_meta(q, "python"),
-            answer=row["answer"],
-            difficulty=q.difficulty,
-        )
-        ev = evaluate_answer(request)
+        q = bank.by_id(row["question_id"])
+        ev = evaluate_answer(answer_request(q, row["answer"]))
         grades.append(float(row["grade"]))
         scores.append(ev.score)
         misses.append((abs(ev.score - row["grade"]), q.id, row["grade"], ev.score, row["answer"][:60]))

@@ -4,63 +4,33 @@ from __future__ import annotations
 
 import ast
 import tomllib
-from functools import cache
 from pathlib import Path
 
 import msgspec
 import pytest
+from bench.calibrate_evaluator import ranks, spearman
 
 import coach
-from coach.domain.bank import BankFile, BankQuestion
-from coach.domain.bank_index import question_text, to_meta
+from coach.domain.bank_index import Bank, answer_request
 from coach.domain.evaluation import Evaluation
 from coach.domain.evaluator import evaluate_answer
 from coach.domain.evaluator.text import content_tokens, stem
 from coach.domain.questions import AnswerRequest
+from coach.llm.bank_loader import load_bank
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-@cache
-def bank() -> dict[str, BankQuestion]:
-    out: dict[str, BankQuestion] = {}
-    for path in sorted((Path(coach.__file__).parent / "bank").glob("*.toml")):
-        parsed = msgspec.convert(tomllib.loads(path.read_text()), BankFile)
-        out.update({q.id: q for q in parsed.questions})
-    return out
+def bank() -> Bank:
+    return load_bank()
 
 
 def request(question_id: str, answer: str) -> AnswerRequest:
-    q = bank()[question_id]
-    return AnswerRequest(
-        question=question_text(q), meta=to_meta(q, "python"), answer=answer, difficulty=q.difficulty
-    )
+    return answer_request(bank().by_id(question_id), answer)
 
 
 def evaluate(question_id: str, answer: str) -> Evaluation:
     return evaluate_answer(request(question_id, answer))
-
-
-def ranks(values: list[float]) -> list[float]:
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            out[order[k]] = (i + j) / 2 + 1  # ties share the mean of their ranks
-        i = j + 1
-    return out
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    rx, ry = ranks(xs), ranks(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    var = (sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry)) ** 0.5
-    return cov / var if var else 0.0
 
 
 GRADED = tomllib.loads((DATA / "graded_answers.toml").read_text())["answers"]
@@ -81,7 +51,7 @@ def test_spearman_averages_ties() -> None:
 
 
 def test_graded_set_covers_every_kind_and_the_whole_range() -> None:
-    kinds = {bank()[row["question_id"]].type for row in GRADED}
+    kinds = {bank().by_id(row["question_id"]).type for row in GRADED}
     grades = [row["grade"] for row in GRADED]
     assert len(GRADED) >= 60
     assert kinds == {"behavioral", "technical", "coding", "system_design"}
@@ -117,7 +87,7 @@ def test_non_answers_score_zero_to_one(answer: str, flag: str) -> None:
 
 
 def test_pasting_the_question_back_scores_low() -> None:
-    q = bank()["tech-hash-table-01"]
+    q = bank().by_id("tech-hash-table-01")
     ev = evaluate(q.id, q.prompt)
     assert ev.score <= 1.0
     assert "echoes_question" in ev.flags
@@ -165,7 +135,7 @@ def test_evaluation_is_deterministic() -> None:
 
 
 def test_evaluation_shape() -> None:
-    q = bank()["code-e-two-sum-01"]
+    q = bank().by_id("code-e-two-sum-01")
     ev = evaluate(q.id, TWO_SUM_GOOD)
     assert ev.model == "offline-rubric"
     assert 0 <= ev.score <= 10
@@ -176,7 +146,7 @@ def test_evaluation_shape() -> None:
 
 
 def test_strengths_and_improvements_name_the_rubric() -> None:
-    q = bank()["tech-hash-table-01"]
+    q = bank().by_id("tech-hash-table-01")
     ev = evaluate(
         q.id,
         "You hash the key with a hash function and take it modulo the number of buckets to get "

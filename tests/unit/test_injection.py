@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import base64
 import tomllib
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 
-import coach
-from coach.domain.bank import BankFile, BankQuestion
-from coach.domain.bank_index import question_text, to_meta
+from coach.domain.bank_index import answer_request
 from coach.domain.evaluation import Evaluation
 from coach.domain.evaluator import evaluate_answer
 from coach.domain.injection import detect_injection
-from coach.domain.questions import AnswerRequest
+from coach.llm.bank_loader import load_bank
 
 CORPUS = tomllib.loads(
     (Path(__file__).resolve().parent.parent / "data" / "injection_corpus.toml").read_text()
@@ -26,17 +22,8 @@ CASES: list[dict[str, Any]] = CORPUS["cases"]
 BENIGN: list[dict[str, Any]] = CORPUS["benign"]
 
 
-@cache
-def bank() -> dict[str, BankQuestion]:
-    out: dict[str, BankQuestion] = {}
-    for path in sorted((Path(coach.__file__).parent / "bank").glob("*.toml")):
-        out.update({q.id: q for q in msgspec.convert(tomllib.loads(path.read_text()), BankFile).questions})
-    return out
-
-
 def evaluate(question_id: str, answer: str) -> Evaluation:
-    q = bank()[question_id]
-    return evaluate_answer(AnswerRequest(question=question_text(q), meta=to_meta(q, "python"), answer=answer))
+    return evaluate_answer(answer_request(load_bank().by_id(question_id), answer))
 
 
 def _id(case: dict[str, Any]) -> str:
@@ -46,7 +33,7 @@ def _id(case: dict[str, Any]) -> str:
 def test_corpus_is_big_enough_and_uses_real_questions() -> None:
     assert len(CASES) >= 40
     assert len(BENIGN) >= 15
-    assert {c["question_id"] for c in [*CASES, *BENIGN]} <= set(bank())
+    assert {c["question_id"] for c in [*CASES, *BENIGN]} <= {q.id for q in load_bank().questions}
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)

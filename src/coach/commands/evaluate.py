@@ -9,10 +9,9 @@ import click
 import msgspec
 
 from coach.commands._bank_source import PATH_OPTION, read_bank
-from coach.domain.bank_index import question_text, to_meta
+from coach.domain.bank_index import answer_request
 from coach.domain.evaluator import evaluate_answer
 from coach.domain.kinds import LANGUAGES
-from coach.domain.questions import AnswerRequest
 
 __all__ = ["evaluate"]
 
@@ -37,12 +36,5 @@ def evaluate(question_id: str, language: str | None, paths: tuple[Path, ...]) ->
             param_hint="'--question-id'",
         ) from None
     answer = sys.stdin.read()
-    meta = to_meta(question, language)
-    request = AnswerRequest(
-        question=question_text(question),
-        meta=meta,
-        answer=answer,
-        language=meta.language,
-        difficulty=question.difficulty,
-    )
-    click.echo(msgspec.json.format(msgspec.json.encode(evaluate_answer(request)), indent=2).decode())
+    evaluation = evaluate_answer(answer_request(question, answer, language))
+    click.echo(msgspec.json.format(msgspec.json.encode(evaluation), indent=2).decode())

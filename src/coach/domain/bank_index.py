@@ -19,7 +19,7 @@ from coach.domain.kinds import (
     Role,
     role_track,
 )
-from coach.domain.questions import QuestionMeta, QuestionRequest
+from coach.domain.questions import AnswerRequest, QuestionMeta, QuestionRequest
 
 __all__ = ["WEIGHT_TOLERANCE", "Bank", "question_text", "to_meta"]
 
@@ -175,6 +175,14 @@ def question_text(q: BankQuestion) -> str:
         if q.constraints:
             parts.append("Constraints:\n" + "\n".join(f"- {c.strip()}" for c in q.constraints))
     return "\n\n".join(parts)
+
+
+def answer_request(q: BankQuestion, answer: str, language: str | None = None) -> AnswerRequest:
+    """An answer to a bank question, ready for an evaluator (as the interview would ask it)."""
+    meta = to_meta(q, language)
+    return AnswerRequest(
+        question=question_text(q), meta=meta, answer=answer, language=meta.language, difficulty=q.difficulty
+    )
 
 
 # -- internals -----------------------------------------------------------------
