@@ -115,7 +115,8 @@ async def test_drafts_and_feedback_survive_a_reconnect(
     state = await again.until("session.state")
     [restored] = state["questions"]
     assert restored["question_id"] == question.id
-    assert restored["text"] == question.end["text"] if question.end else False
+    assert question.end is not None
+    assert restored["text"] == question.end["text"]
     assert restored["answer"]["draft_text"] == "def f(x): return x"
     assert restored["answer"]["draft_seq"] == 3
     assert state["current_question_id"] == question.id

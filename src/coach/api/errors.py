@@ -86,12 +86,9 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     if status >= 500:
         log.error("server error: %s", exc.detail)
         return _response(status, ErrorBody(error=_CODES.get(status, "server_error"), message="Server error."))
-    message = _MESSAGES.get(status) if status in (401, 404, 405, 413, 429) else None
-    message = message or (
-        exc.detail if exc.detail and exc.detail != "" else _MESSAGES.get(status, "Bad request.")
-    )
-    if status == 401 and exc.detail and exc.detail not in ("", "Unauthorized"):
-        message = _MESSAGES[401]
+    # Litestar's own details for these are terse or leak internals; ours say what to do.
+    fixed = _MESSAGES.get(status) if status in (401, 404, 405, 413, 429) else None
+    message = fixed or exc.detail or _MESSAGES.get(status, "Bad request.")
     headers = dict(exc.headers or {})
     code = _CODES.get(status, "bad_request")
     if isinstance(exc.__cause__, SerializationException):

@@ -19,10 +19,11 @@ from coach.domain.kinds import Difficulty, Language, SessionType
 from coach.domain.model_answer import ModelAnswerCard
 from coach.runtime import Runtime
 from coach.services import answers, interviews
+from coach.services.ending import end_and_announce, expire_if_over
+from coach.services.events import EventBus
 from coach.services.snapshot import feedback_view, session_view
 from coach.store import interviews as store
 from coach.store.models import User
-from coach.ws.interview import end_and_announce
 
 
 class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -59,6 +60,11 @@ REST_ASK_DELAY = 1.5
 A browser reads the transcript just before it opens its socket; the socket should be the
 one writing (and so streaming) the question, so REST-only clients get theirs a moment later.
 """
+
+
+def _bus(runtime: Runtime) -> EventBus:
+    assert runtime.bus is not None, "the app attaches a bus before serving"
+    return runtime.bus
 
 
 def _ask_in_background(runtime: Runtime, session_id: uuid.UUID) -> None:
@@ -137,9 +143,7 @@ class SessionController(Controller):
         """The whole transcript: plan, questions, answers, drafts, feedback and status."""
         now = runtime.now()
         session = await interviews.owned_session(db, request.user.id, session_id)
-        if session.status == "active" and interviews.is_over(session, now):
-            await end_and_announce(runtime, session_id, "time_up")
-            session = await interviews.owned_session(db, request.user.id, session_id)
+        if await expire_if_over(runtime.sessions, _bus(runtime), session, now):
             await db.refresh(session)
         state = await interviews.load_state(db, session, now)
         if session.status == "active" and state.current_question_id is None:
@@ -200,7 +204,7 @@ class SessionController(Controller):
         if moved:
             _ask_in_background(runtime, session_id)
         else:
-            await end_and_announce(runtime, session_id, "completed")
+            await end_and_announce(runtime.sessions, _bus(runtime), session_id, "completed", runtime.now())
         await db.refresh(session)
         return Envelope(session_view(session))
 
@@ -214,7 +218,9 @@ class SessionController(Controller):
     ) -> Envelope[m.SessionView]:
         """End the interview now; the summary follows once every answer is evaluated."""
         session = await interviews.owned_session(db, request.user.id, session_id)
-        await end_and_announce(runtime, session_id, "ended_by_candidate")
+        await end_and_announce(
+            runtime.sessions, _bus(runtime), session_id, "ended_by_candidate", runtime.now()
+        )
         await db.refresh(session)
         return Envelope(session_view(session), message="Interview ended.")
 

@@ -40,7 +40,6 @@ class WorkerStats:
     failed: int = 0
     retried: int = 0
     discarded: int = 0
-    latencies: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -106,7 +105,6 @@ class EvaluationWorker:
             language=answer.language,
             difficulty=session.difficulty,  # type: ignore[arg-type]
         )
-        started = asyncio.get_running_loop().time()
         heartbeat = asyncio.create_task(self._heartbeat(job.id))
         try:
             evaluation = await self._evaluate(job, request)
@@ -117,7 +115,6 @@ class EvaluationWorker:
         if evaluation is None:
             return True
         await self._store(job, question, evaluation)
-        self.stats.latencies.append(asyncio.get_running_loop().time() - started)
         return True
 
     async def _evaluate(self, job: AnswerEvaluation, request: AnswerRequest) -> Evaluation | None:

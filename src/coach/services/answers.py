@@ -38,9 +38,14 @@ async def current_question(
     db: AsyncSession, session: InterviewSession, question_id: str, now: datetime
 ) -> InterviewQuestion:
     """The question if it is the session's current, fully asked question; a clear error otherwise."""
+    return _ensure_current(session, await store.get_question(db, session.id, _parse_id(question_id)), now)
+
+
+def _ensure_current(
+    session: InterviewSession, question: InterviewQuestion | None, now: datetime
+) -> InterviewQuestion:
     if session.status != "active" or is_over(session, now):
         raise InvalidState("This interview has ended.")
-    question = await store.get_question(db, session.id, _parse_id(question_id))
     if question is None:
         raise NotFound("No such question in this session.", field="question_id")
     if question.position != session.position or question.status != "ready":
@@ -49,9 +54,12 @@ async def current_question(
 
 
 async def _answer_row(
-    db: AsyncSession, session: InterviewSession, question: InterviewQuestion
+    db: AsyncSession,
+    session: InterviewSession,
+    question: InterviewQuestion,
+    known: InterviewAnswer | None = None,
 ) -> InterviewAnswer:
-    answer = await store.answer_for(db, question.id)
+    answer = known or await store.answer_for(db, question.id)
     if answer is not None:
         return answer
     answer = InterviewAnswer(session_id=session.id, question_id=question.id)
@@ -105,16 +113,15 @@ async def submit_answer(
     The same idempotency key again returns the same answer and evaluation; another key
     for an answered question is a conflict.
     """
-    qid = _parse_id(question_id)
-    existing_question = await store.get_question(db, session.id, qid)
-    if existing_question is not None:
-        prior = await store.answer_for(db, existing_question.id)
-        if prior is not None and prior.submitted_at is not None:
-            return await _replay(db, prior, idempotency_key)
+    found = await store.get_question(db, session.id, _parse_id(question_id))
+    prior = await store.answer_for(db, found.id) if found is not None else None
+    if prior is not None and prior.submitted_at is not None:
+        # A repeat is answered even after the session ended: the client may be resending after a drop.
+        return await _replay(db, prior, idempotency_key)
     if not text.strip():
         raise InvalidInput("The answer is empty.", field="text")
-    question = await current_question(db, session, question_id, now)
-    answer = await _answer_row(db, session, question)
+    question = _ensure_current(session, found, now)
+    answer = await _answer_row(db, session, question, prior)
     if not await store.mark_submitted(
         db, answer.id, text=text, language=language, key=idempotency_key, now=now
     ):

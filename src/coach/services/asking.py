@@ -94,14 +94,15 @@ class Asker:
         user = await db.get(User, session.user_id)
         level = user.experience_level if user is not None else None
         follow_up = await self._follow_up(db, session)
+        history = await store.question_history(db, session.user_id)
         return QuestionRequest(
             type=follow_up.meta.kind if follow_up else _kind_at(session),
             difficulty=session.difficulty,  # type: ignore[arg-type]
             role=session.role,
             language=session.language,  # type: ignore[arg-type]
             level=level,  # type: ignore[arg-type]
-            seen_bank_ids=await store.seen_bank_ids(db, session.user_id),
-            recent_questions=recent_oldest_first(await store.recent_question_texts(db, session.user_id)),
+            seen_bank_ids=history.seen_bank_ids,
+            recent_questions=recent_oldest_first(history.recent_texts),
             follow_up=follow_up,
             seed=zlib.crc32(f"{session.id}:{session.position}".encode()),
         )

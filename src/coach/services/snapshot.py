@@ -151,7 +151,7 @@ def build_state(
         view = question_view(q, answer, evaluation)
         if q.status != "ready":
             # A question still being written is sent whole once it is done, never in part.
-            view = m.QuestionView(**{**_fields(view), "text": ""})
+            view = msgspec.structs.replace(view, text="")
         views.append(view)
         if q.position == session.position and session.status == "active":
             current = str(q.id)
@@ -167,7 +167,3 @@ def build_state(
         summary=summary,
         server_time=now,
     )
-
-
-def _fields(view: m.QuestionView) -> dict[str, Any]:
-    return {f: getattr(view, f) for f in view.__struct_fields__}

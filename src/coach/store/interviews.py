@@ -123,31 +123,32 @@ async def evaluation_for(
     return rows.scalar_one_or_none()
 
 
-async def seen_bank_ids(db: AsyncSession, user_id: uuid.UUID, limit: int = 500) -> list[str]:
-    """Bank ids of questions this user was asked, oldest first (so the least recently seen come first)."""
+@dataclass(slots=True)
+class QuestionHistory:
+    """What a user was asked before: bank ids oldest first, recent texts newest first."""
+
+    seen_bank_ids: list[str]
+    recent_texts: list[str]
+
+
+async def question_history(
+    db: AsyncSession, user_id: uuid.UUID, *, limit: int = 500, recent: int = 20
+) -> QuestionHistory:
+    """One query for both what the bank must not repeat and what an LLM is told not to repeat."""
     rows = await db.execute(
-        select(col(InterviewQuestion.data), col(InterviewQuestion.created_at))
+        select(col(InterviewQuestion.data), col(InterviewQuestion.text), col(InterviewQuestion.status))
         .join(InterviewSession, col(InterviewSession.id) == col(InterviewQuestion.session_id))
         .where(col(InterviewSession.user_id) == user_id)
         .order_by(col(InterviewQuestion.created_at).desc())
         .limit(limit)
     )
+    newest_first = rows.all()
     ids = [
-        str(data.get("bank_id")) for data, _ in rows.all() if isinstance(data, dict) and data.get("bank_id")
+        str(data["bank_id"]) for data, _, _ in newest_first if isinstance(data, dict) and data.get("bank_id")
     ]
-    return list(reversed(ids))
-
-
-async def recent_question_texts(db: AsyncSession, user_id: uuid.UUID, limit: int = 20) -> list[str]:
-    """The user's most recent question texts, for an LLM told not to repeat them."""
-    rows = await db.execute(
-        select(col(InterviewQuestion.text))
-        .join(InterviewSession, col(InterviewSession.id) == col(InterviewQuestion.session_id))
-        .where(col(InterviewSession.user_id) == user_id, col(InterviewQuestion.status) == "ready")
-        .order_by(col(InterviewQuestion.created_at).desc())
-        .limit(limit)
-    )
-    return [text for (text,) in rows.all()]
+    texts = [text for _, text, status in newest_first if status == "ready"][:recent]
+    # Oldest first, so the bank's fallback re-asks the least recently seen question first.
+    return QuestionHistory(seen_bank_ids=list(reversed(ids)), recent_texts=texts)
 
 
 async def mark_submitted(

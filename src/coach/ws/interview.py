@@ -29,7 +29,9 @@ from coach.domain.errors import CoachError
 from coach.runtime import Runtime
 from coach.services import answers, interviews
 from coach.services.channels_backend import RESYNC
-from coach.services.events import publish, session_channel
+from coach.services.ending import end_and_announce, expire_if_over
+from coach.services.events import EventBus, session_channel
+from coach.services.interviews import EndReason
 from coach.store import interviews as store
 from coach.store.models import InterviewSession, User
 from coach.ws.limits import TokenBucket
@@ -86,6 +88,8 @@ class Conversation:
         self.channels = channels
         self.user = user
         self.session_id = session_id
+        assert runtime.bus is not None, "the app attaches a bus before serving"
+        self.bus: EventBus = runtime.bus
         settings = runtime.settings
         self.outbox = Outbox(self._send_frame, window=settings.coalesce_ms / 1000)
         self.bucket = TokenBucket(
@@ -139,11 +143,8 @@ class Conversation:
         now = self.runtime.now()
         async with self.runtime.sessions() as db:
             session = await interviews.owned_session(db, self.user.id, self.session_id)
-            expired = session.status == "active" and interviews.is_over(session, now)
-        if expired:
-            await end_and_announce(self.runtime, self.session_id, "time_up")
-        async with self.runtime.sessions() as db:
-            session = await interviews.owned_session(db, self.user.id, self.session_id)
+            if await expire_if_over(self.runtime.sessions, self.bus, session, now):
+                await db.refresh(session)
             return await interviews.load_state(db, session, now)
 
     # ---- outgoing ----------------------------------------------------------------------------
@@ -336,24 +337,8 @@ class Conversation:
         elif isinstance(message, m.SessionEnd):
             await self._end("ended_by_candidate")
 
-    async def _end(self, reason: Any) -> None:
-        await end_and_announce(self.runtime, self.session_id, reason)
-
-
-async def end_and_announce(runtime: Runtime, session_id: uuid.UUID, reason: Any) -> bool:
-    """End the session once (whoever gets there first announces it) and publish the summary if ready."""
-    now = runtime.now()
-    async with runtime.sessions() as db:
-        session = await store.get_session(db, session_id, for_update=True)
-        if session is None or not await interviews.end_session(db, session, now):
-            return False
-        summary = await interviews.refresh_scores(db, session)
-        await db.commit()
-    assert runtime.bus is not None
-    await publish(runtime.bus, session_id, m.SessionEnded(reason=reason))
-    if summary is not None:
-        await publish(runtime.bus, session_id, interviews.summary_message(summary))
-    return True
+    async def _end(self, reason: EndReason) -> None:
+        await end_and_announce(self.runtime.sessions, self.bus, self.session_id, reason, self.runtime.now())
 
 
 async def _logged(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
