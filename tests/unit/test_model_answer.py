@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from coach.domain.bank_index import to_meta
-from coach.domain.model_answer import ModelAnswerCard, model_answer_card
+from coach.domain.model_answer import ModelAnswerCard, model_answer_card, model_answer_earned
 from coach.llm.bank_loader import load_bank
 
 
@@ -35,3 +35,11 @@ def test_cards_of_llm_written_questions_are_marked_approximate() -> None:
 def test_the_card_encodes_to_json_for_rest_and_websocket() -> None:
     card = model_answer_card(to_meta(load_bank().questions[0], None))
     assert msgspec.json.decode(msgspec.json.encode(card), type=ModelAnswerCard) == card
+
+
+def test_a_model_answer_is_earned_by_answering_or_by_time_running_out_on_a_question_seen_whole() -> None:
+    assert model_answer_earned(submitted=True, current=False, ready=True, timed_out=False)
+    assert model_answer_earned(submitted=False, current=True, ready=True, timed_out=True)
+    assert not model_answer_earned(submitted=False, current=True, ready=True, timed_out=False)
+    assert not model_answer_earned(submitted=False, current=False, ready=True, timed_out=True)
+    assert not model_answer_earned(submitted=False, current=True, ready=False, timed_out=True)

@@ -7,7 +7,7 @@ import msgspec
 from coach.domain.kinds import QuestionType
 from coach.domain.questions import QuestionMeta
 
-__all__ = ["ModelAnswerCard", "StrongCriterion", "model_answer_card"]
+__all__ = ["ModelAnswerCard", "StrongCriterion", "model_answer_card", "model_answer_earned"]
 
 
 class StrongCriterion(msgspec.Struct, frozen=True):
@@ -50,3 +50,15 @@ def model_answer_card(meta: QuestionMeta) -> ModelAnswerCard:
         language=meta.language,
         approximate=meta.source in ("llm", "cache"),
     )
+
+
+def model_answer_earned(*, submitted: bool, current: bool, ready: bool, timed_out: bool) -> bool:
+    """Whether the candidate may read a question's model answer (and its key points).
+
+    Only for a question they answered (submitted), or, when the time box ran out, the
+    question they were on and had seen to the end. Ending or skipping never reveals one:
+    otherwise starting and ending sessions would harvest the bank's answers.
+    """
+    if submitted:
+        return True
+    return timed_out and current and ready

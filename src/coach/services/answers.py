@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.domain.errors import Conflict, InvalidInput, InvalidState, NotFound
-from coach.domain.model_answer import ModelAnswerCard, model_answer_card
+from coach.domain.model_answer import ModelAnswerCard, model_answer_card, model_answer_earned
 from coach.services.interviews import is_over
 from coach.services.snapshot import question_meta
 from coach.store import evaluations as eval_store
@@ -174,11 +174,24 @@ async def retry_evaluation(
 
 
 async def model_answer(db: AsyncSession, session: InterviewSession, question_id: str) -> ModelAnswerCard:
-    """The model answer card, only once the question was answered (it would give the answer away)."""
+    """The model answer card, only for a question answered, or seen to the end when time ran out.
+
+    Ending the session (or skipping) never unlocks it: that would give the answers away.
+    """
     question = await store.get_question(db, session.id, _parse_id(question_id))
     if question is None or question.status != "ready":
         raise NotFound("No such question in this session.", field="question_id")
     answer = await store.answer_for(db, question.id)
-    if (answer is None or answer.submitted_at is None) and session.status == "active":
-        raise InvalidState("Answer the question first; then the model answer is yours.", field="question_id")
+    earned = model_answer_earned(
+        submitted=answer is not None and answer.submitted_at is not None,
+        current=question.position == session.position,
+        ready=question.status == "ready",
+        timed_out=session.status == "completed"
+        and session.ended_at is not None
+        and session.ended_at >= session.ends_at,
+    )
+    if not earned:
+        raise InvalidState(
+            "The model answer is shown once you have answered the question.", field="question_id"
+        )
     return model_answer_card(question_meta(question))

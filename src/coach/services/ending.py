@@ -25,6 +25,9 @@ async def end_and_announce(
     """End the session; whoever gets there first announces it (and the summary, if ready)."""
     async with sessions() as db:
         session = await store.get_session(db, session_id, for_update=True)
+        if session is not None and reason == "time_up":
+            # A time-up ends at the time box's end, never a moment early (a timer may wake early).
+            now = max(now, session.ends_at)
         if session is None or not await interviews.end_session(db, session, now):
             return False
         summary = await interviews.refresh_scores(db, session)
