@@ -7,8 +7,22 @@ import msgspec
 from coach.domain.kinds import Difficulty, QuestionType, Role
 
 
+class Misconception(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A wrong belief a candidate may assert about the topic, and what is true instead."""
+
+    claim: str
+    """The wrong statement, phrased as a candidate would say it ("MVCC means PostgreSQL cannot deadlock")."""
+    correction: str
+    """What is true, said to the candidate in the feedback when the claim is asserted."""
+
+
 class Criterion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """One weighted rubric criterion, with what weak, fair and strong answers look like."""
+    """One weighted rubric criterion: the claims a strong answer makes, and weak/fair/strong anchors.
+
+    `claims` are short, checkable statements (what, why, when it breaks); `key_points` are
+    their short labels, one per claim, in the same order. `skills` are the question's skills
+    this criterion carries (per-skill scores come from them).
+    """
 
     id: str
     name: str
@@ -17,6 +31,18 @@ class Criterion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     weak: str
     fair: str
     strong: str
+    claims: list[str] = []
+    skills: list[str] = []
+
+
+class FollowUpRubric(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What a good answer to one of a question's follow-ups says: it is graded on this, not the parent."""
+
+    question: str
+    """The follow-up, exactly as it appears in the question's `follow_ups`."""
+    claims: list[str]
+    key_points: list[str]
+    misconceptions: list[Misconception] = []
 
 
 class BankQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -36,6 +62,8 @@ class BankQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rubric: list[Criterion]
     model_answer: str
     follow_ups: list[str]
+    misconceptions: list[Misconception] = []
+    follow_up_rubrics: list[FollowUpRubric] = []
     examples: list[str] = []
     constraints: list[str] = []
     starter_code: dict[str, str] = {}
