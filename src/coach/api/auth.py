@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, post
 from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
@@ -92,8 +93,9 @@ class AuthController(Controller):
     async def refresh(
         self, request: Request[User, Token, Any], runtime: RuntimeDep
     ) -> Response[Envelope[TokenOut]]:
-        """Swap a valid token for a fresh one; the old one stops working."""
-        await runtime.revocations.revoke(str(request.auth.jti or ""), request.auth.exp)
+        """Swap a valid token for a fresh one; the old one stops working (one token in, one out)."""
+        if not await runtime.revocations.revoke(str(request.auth.jti or ""), request.auth.exp):
+            raise NotAuthorizedException("This token was already refreshed or revoked.")
         return _login_response(runtime, request, request.user, 200, "Token renewed.")
 
     @post("/logout", status_code=200, responses=error_responses(401))
