@@ -11,7 +11,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
-from coach.api.csrf import CSRF_COOKIE, csrf_cookie
+from coach.api.csrf import CSRF_COOKIE, JSON_ONLY, csrf_cookie
 from coach.api.deps import DbSession, RuntimeDep
 from coach.api.envelope import Envelope
 from coach.api.errors import error_responses
@@ -62,9 +62,9 @@ class AuthController(Controller):
     @post(
         "/register",
         exclude_from_auth=True,
-        opt={"rate_limited": True},
+        opt={"rate_limited": True, JSON_ONLY: True},
         status_code=201,
-        responses=error_responses(400, 409, 413, 422, 429),
+        responses=error_responses(400, 403, 409, 413, 415, 422, 429),
     )
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], db: DbSession, runtime: RuntimeDep
@@ -78,9 +78,9 @@ class AuthController(Controller):
     @post(
         "/login",
         exclude_from_auth=True,
-        opt={"rate_limited": True},
+        opt={"rate_limited": True, JSON_ONLY: True},
         status_code=200,
-        responses=error_responses(400, 401, 413, 422, 429),
+        responses=error_responses(400, 401, 403, 413, 415, 422, 429),
     )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], db: DbSession, runtime: RuntimeDep
@@ -89,7 +89,7 @@ class AuthController(Controller):
         user = await accounts.authenticate(db, runtime.hasher, email=data.email, password=data.password)
         return _login_response(runtime, request, user, 200, "Logged in.")
 
-    @post("/refresh", status_code=200, responses=error_responses(401))
+    @post("/refresh", status_code=200, opt={JSON_ONLY: True}, responses=error_responses(401, 403, 415))
     async def refresh(
         self, request: Request[User, Token, Any], runtime: RuntimeDep
     ) -> Response[Envelope[TokenOut]]:

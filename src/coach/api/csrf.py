@@ -3,6 +3,12 @@
 Bearer-token clients are not exposed to CSRF (browsers never attach the header on their
 own), so only requests that ride on the login cookie must echo the `coach_csrf` cookie
 in the X-CSRF-Token header.
+
+Login CSRF (a cross-site form logging the victim into the attacker's account) is refused on
+the routes marked `opt={JSON_ONLY: True}` (login, register, refresh): their body must be
+`application/json`, which a cross-site form cannot send without a CORS preflight, and a
+browser's Origin (or Referer, when it sends no Origin) must be one of ours. Requests with
+neither header come from programs (curl, scripts), which CSRF cannot drive, and pass.
 """
 
 from __future__ import annotations
@@ -10,15 +16,19 @@ from __future__ import annotations
 import hmac
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from coach.auth.jwt import COOKIE
 
 CSRF_COOKIE = "coach_csrf"
 CSRF_HEADER = "x-csrf-token"
+JSON_ONLY = "json_only"
+"""Route opt: accept only a JSON body (or none) and, from browsers, only our Origin."""
 _SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -34,8 +44,39 @@ def csrf_cookie(secure: bool) -> Cookie:
     )
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+
+
+def check_json_body(request: Request[Any, Any, Any]) -> None:
+    """415 unless the body is `application/json`; a request without Content-Type must have no body."""
+    if "content-type" in request.headers:
+        media_type, _ = request.content_type
+        if media_type.lower() == "application/json":
+            return
+    elif request.headers.get("content-length", "0") == "0" and "transfer-encoding" not in request.headers:
+        return
+    raise HTTPException(
+        status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        detail="Send the body as JSON, with Content-Type: application/json.",
+    )
+
+
+def check_origin(request: Request[Any, Any, Any]) -> None:
+    """403 if a browser says the request comes from a page that is not ours."""
+    origin = request.headers.get("origin")
+    if origin is None and (referer := request.headers.get("referer")):
+        origin = _origin(referer)
+    if origin is not None and origin.rstrip("/") not in request.app.state.allowed_origins:
+        raise PermissionDeniedException("Cross-site request refused: this page is not allowed to sign in.")
+
+
 async def check_csrf(request: Request[Any, Any, Any]) -> None:
     """Refuse an unsafe request authenticated only by the cookie unless it carries the matching token."""
+    if request.route_handler.opt.get(JSON_ONLY) and request.method not in _SAFE:
+        check_json_body(request)
+        check_origin(request)
     if request.method in _SAFE or "authorization" in request.headers or COOKIE not in request.cookies:
         return
     if request.route_handler.opt.get("exclude_from_auth"):

@@ -111,6 +111,7 @@ _DESCRIPTIONS = {
     404: "No such resource (or not yours)",
     409: "Conflicts with the current state",
     413: "Body too large",
+    415: "Body is not application/json",
     422: "Well-formed but invalid values",
     429: "Rate limited",
     500: "Server error (no internals)",
