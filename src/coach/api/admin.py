@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, get
 from litestar.connection import ASGIConnection
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from coach.api.deps import DbSession, RuntimeDep
@@ -23,8 +23,15 @@ def is_admin(user: Any) -> bool:
 
 
 def admin_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: the authenticated user must be an admin."""
-    if not is_admin(connection.user):
+    """Guard: the authenticated user must be an admin.
+
+    Guards also run on handlers the auth middleware skips (Litestar's automatic OPTIONS
+    handler), where there is no user in the scope at all: that is a 401, not a crash.
+    """
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException("Authentication required.")
+    if not is_admin(user):
         raise PermissionDeniedException("This is for admins only.")
 
 
