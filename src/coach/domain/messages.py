@@ -14,6 +14,8 @@ MAX_ANSWER_CHARS = 60_000
 Text = Annotated[str, msgspec.Meta(max_length=MAX_ANSWER_CHARS)]
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 LanguageName = Annotated[str, msgspec.Meta(max_length=20)]
+MAX_SEQ = 2**31 - 1
+"""The largest draft `seq`: what the 32-bit integer column storing it holds."""
 
 
 class Message(msgspec.Struct, tag_field="type", forbid_unknown_fields=True, omit_defaults=False):
@@ -27,7 +29,7 @@ class AnswerDraft(Message, tag="answer.draft"):
     """The editor's current text; the highest `seq` wins."""
 
     question_id: Id
-    seq: Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+    seq: Annotated[int, msgspec.Meta(ge=0, le=MAX_SEQ)]
     text: Text
     language: LanguageName | None = None
 

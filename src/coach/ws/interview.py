@@ -119,7 +119,11 @@ class Conversation:
             receiver = asyncio.create_task(self._receive(), name="ws-receiver")
             done, _ = await asyncio.wait([receiver, self.tasks[0]], return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if task is not receiver and not task.cancelled():
+                if task is receiver and not task.cancelled() and (exc := task.exception()) is not None:
+                    log.error("socket receiver failed on session %s", self.session_id, exc_info=exc)
+                    self._error("server_error", "Something went wrong on our side; it has been logged.")
+                    await self._close(CLOSE_INTERNAL, "server error")
+                elif task is not receiver and not task.cancelled():
                     exc = task.exception()
                     if isinstance(exc, Overflow):
                         await self._close(CLOSE_OVERLOADED, "client too slow; reconnect to resync")
@@ -282,6 +286,16 @@ class Conversation:
                 self._error(exc.code, exc.message, getattr(message, "question_id", None))
             except Overflow:
                 await self._close(CLOSE_OVERLOADED, "client too slow; reconnect to resync")
+                return
+            except Exception:
+                # Never silently: log it, tell the client, then close (1011) so it reconnects and resyncs.
+                log.exception("socket message %s failed on session %s", type(message).__name__, self.session_id)
+                self._error(
+                    "server_error",
+                    "Something went wrong on our side; it has been logged. Reconnect to continue.",
+                    getattr(message, "question_id", None),
+                )
+                await self._close(CLOSE_INTERNAL, "server error")
                 return
 
     @contextlib.asynccontextmanager
