@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -85,6 +86,70 @@ class Settings:
     password_hash_concurrency: int = field(
         default=4,
         metadata=_meta("COACH_HASH_CONCURRENCY", help="Password hashes computed at once per process"),
+    )
+    password_hash_queue: int = field(
+        default=16,
+        metadata=_meta(
+            "COACH_HASH_QUEUE",
+            help="Password hashes that may wait for a slot per process; past that login/register answer 503 at once",
+        ),
+    )
+    login_account_failures: int = field(
+        default=10,
+        metadata=_meta(
+            "COACH_LOGIN_ACCOUNT_FAILURES",
+            help="Failed logins per account (any client) before it is locked; a growing delay starts after 3",
+        ),
+    )
+    login_lock_seconds: int = field(
+        default=900,
+        metadata=_meta(
+            "COACH_LOGIN_LOCK_SECONDS", help="How long an account stays locked after too many failed logins"
+        ),
+    )
+    register_global_limit: int = field(
+        default=120,
+        metadata=_meta(
+            "COACH_REGISTER_GLOBAL_LIMIT", help="Registrations per minute across all clients and instances"
+        ),
+    )
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata=_meta(
+            "COACH_TRUSTED_PROXIES",
+            help="Comma-separated proxy addresses/CIDRs whose X-Forwarded-For/-Proto are believed; unset = none",
+        ),
+    )
+    header_timeout: float = field(
+        default=10.0,
+        metadata=_meta(
+            "COACH_HEADER_TIMEOUT",
+            help="Seconds a client has to send a request's headers before it is cut off",
+        ),
+    )
+    body_timeout: float = field(
+        default=30.0,
+        metadata=_meta(
+            "COACH_BODY_TIMEOUT", help="Seconds a client has to send a request body once its headers arrived"
+        ),
+    )
+    keep_alive_timeout: int = field(
+        default=15,
+        metadata=_meta("COACH_KEEP_ALIVE_TIMEOUT", help="Seconds an idle keep-alive connection stays open"),
+    )
+    metrics_token: str | None = field(
+        default=None,
+        metadata=_meta(
+            "COACH_METRICS_TOKEN",
+            help="Bearer token for /metrics; in prod /metrics needs it or an allowed address",
+        ),
+    )
+    metrics_allow: tuple[str, ...] = field(
+        default=(),
+        metadata=_meta(
+            "COACH_METRICS_ALLOW",
+            help="Comma-separated addresses/CIDRs that may read /metrics without the token in prod",
+        ),
     )
     max_body_bytes: int = field(
         default=256 * 1024, metadata=_meta("COACH_MAX_BODY_BYTES", help="Largest accepted request body")
@@ -214,6 +279,22 @@ class Settings:
             )
         if not (0 < self.port < 65536):
             raise SettingsError(f"port out of range: {self.port}")
+        for name, entries in (
+            ("COACH_TRUSTED_PROXIES", self.trusted_proxies),
+            ("COACH_METRICS_ALLOW", self.metrics_allow),
+        ):
+            for entry in entries:
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError as exc:
+                    raise SettingsError(
+                        f"{name}: {entry!r} is not an address or CIDR (list the proxies; '*' is refused)"
+                    ) from exc
+        if self.header_timeout <= 0 or self.body_timeout <= 0 or self.keep_alive_timeout <= 0:
+            raise SettingsError(
+                "COACH_HEADER_TIMEOUT, COACH_BODY_TIMEOUT and COACH_KEEP_ALIVE_TIMEOUT must be > 0"
+            )
+
 
     @classmethod
     def from_env(
@@ -262,7 +343,8 @@ def settings_table() -> str:
         default = getattr(defaults, f.name)
         if f.name == "secret_key":
             default = "(dev-only placeholder)"
-        shown = ",".join(default) if isinstance(default, tuple) else ("unset" if default is None else default)
+        shown = (",".join(default) or "unset") if isinstance(default, tuple) else default
+        shown = "unset" if shown is None else shown
         names = " / ".join(f"`{n}`" for n in setting.env)
         rows.append(f"| {names} | `{shown}` | {setting.help} |")
     return "\n".join(rows)

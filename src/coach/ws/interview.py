@@ -289,7 +289,9 @@ class Conversation:
                 return
             except Exception:
                 # Never silently: log it, tell the client, then close (1011) so it reconnects and resyncs.
-                log.exception("socket message %s failed on session %s", type(message).__name__, self.session_id)
+                log.exception(
+                    "socket message %s failed on session %s", type(message).__name__, self.session_id
+                )
                 self._error(
                     "server_error",
                     "Something went wrong on our side; it has been logged. Reconnect to continue.",
