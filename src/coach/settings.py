@@ -295,7 +295,6 @@ class Settings:
                 "COACH_HEADER_TIMEOUT, COACH_BODY_TIMEOUT and COACH_KEEP_ALIVE_TIMEOUT must be > 0"
             )
 
-
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, object] | None = None
