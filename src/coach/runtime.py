@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.auth.passwords import PasswordHasher
 from coach.auth.revocation import RevocationList
+from coach.auth.throttle import CounterStore, GlobalLimit, LoginGuard, MemoryCounterStore, RedisCounterStore
 from coach.jobs.evaluator import EvaluationWorker
 from coach.jobs.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from coach.llm.bank_loader import load_bank
@@ -45,6 +46,8 @@ class Runtime:
     stores: dict[str, Store]
     hasher: PasswordHasher
     revocations: RevocationList
+    login_guard: LoginGuard
+    register_limit: GlobalLimit
     interviewer: Interviewer
     fallback: OfflineInterviewer
     wakeup: Wakeup
@@ -85,6 +88,14 @@ class Runtime:
                 )
             else:
                 stores[name] = MemoryStore()
+        counters: CounterStore = (
+            RedisCounterStore(
+                redis, namespace=f"{settings.redis_namespace}:login_guard", handle_client_shutdown=False
+            )
+            if redis is not None
+            else MemoryCounterStore()
+        )
+        stores["login_guard"] = counters
         interviewer, fallback = build_interviewers(settings, load_bank(), redis)
         wakeup: Wakeup = (
             RedisWakeup(redis, f"{settings.redis_namespace}:jobs") if redis is not None else LocalWakeup()
@@ -95,8 +106,19 @@ class Runtime:
             sessions=create_session_factory(engine),
             redis=redis,
             stores=stores,
-            hasher=PasswordHasher(settings.password_hash_concurrency),
+            hasher=PasswordHasher(settings.password_hash_concurrency, settings.password_hash_queue),
             revocations=RevocationList(stores["revoked"]),
+            login_guard=LoginGuard(
+                counters,
+                max_failures=settings.login_account_failures,
+                lock_seconds=settings.login_lock_seconds,
+            ),
+            register_limit=GlobalLimit(
+                counters,
+                "register",
+                settings.register_global_limit,
+                "Too many accounts are being created right now; try again in a minute.",
+            ),
             interviewer=interviewer,
             fallback=fallback,
             wakeup=wakeup,

@@ -64,14 +64,19 @@ class AuthController(Controller):
         exclude_from_auth=True,
         opt={"rate_limited": True, JSON_ONLY: True},
         status_code=201,
-        responses=error_responses(400, 403, 409, 413, 415, 422, 429),
+        responses=error_responses(400, 403, 409, 413, 415, 422, 429, 503),
     )
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], db: DbSession, runtime: RuntimeDep
     ) -> Response[Envelope[TokenOut]]:
         """Create an account and log in. 409 if the email is taken."""
         user = await accounts.register(
-            db, runtime.hasher, email=data.email, password=data.password, name=data.name
+            db,
+            runtime.hasher,
+            runtime.register_limit,
+            email=data.email,
+            password=data.password,
+            name=data.name,
         )
         return _login_response(runtime, request, user, 201, "Account created.")
 
@@ -80,13 +85,15 @@ class AuthController(Controller):
         exclude_from_auth=True,
         opt={"rate_limited": True, JSON_ONLY: True},
         status_code=200,
-        responses=error_responses(400, 401, 403, 413, 415, 422, 429),
+        responses=error_responses(400, 401, 403, 413, 415, 422, 429, 503),
     )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], db: DbSession, runtime: RuntimeDep
     ) -> Response[Envelope[TokenOut]]:
         """Exchange email and password for an access token (also set as an httpOnly cookie)."""
-        user = await accounts.authenticate(db, runtime.hasher, email=data.email, password=data.password)
+        user = await accounts.authenticate(
+            db, runtime.hasher, runtime.login_guard, email=data.email, password=data.password
+        )
         return _login_response(runtime, request, user, 200, "Logged in.")
 
     @post("/refresh", status_code=200, opt={JSON_ONLY: True}, responses=error_responses(401, 403, 415))

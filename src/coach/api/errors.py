@@ -12,18 +12,22 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from coach.api.envelope import ErrorBody
 from coach.domain.errors import (
+    Busy,
     CoachError,
     Conflict,
     Forbidden,
     InvalidInput,
     InvalidState,
     NotFound,
+    RateLimited,
     Unauthorized,
 )
 
 log = logging.getLogger("coach.errors")
 
 STATUS_OF: dict[type[CoachError], int] = {
+    RateLimited: 429,
+    Busy: 503,
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,
@@ -62,7 +66,12 @@ def _response(status: int, body: ErrorBody, headers: dict[str, str] | None = Non
 
 def coach_error_handler(_: Request[Any, Any, Any], exc: CoachError) -> Response[ErrorBody]:
     status = next((s for kind, s in STATUS_OF.items() if isinstance(exc, kind)), 400)
-    return _response(status, ErrorBody(error=exc.code, message=exc.message, field=exc.field))
+    headers = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+    elif isinstance(exc, Busy):
+        headers = {"Retry-After": "1"}
+    return _response(status, ErrorBody(error=exc.code, message=exc.message, field=exc.field), headers)
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
@@ -115,6 +124,7 @@ _DESCRIPTIONS = {
     422: "Well-formed but invalid values",
     429: "Rate limited",
     500: "Server error (no internals)",
+    503: "Busy: too many password checks waiting on this instance (Retry-After)",
 }
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+import hmac
+import ipaddress
+from typing import Any
+
+from litestar import Request, Response, get
 from litestar.enums import ScopeType
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from coach.api.deps import RuntimeDep
+from coach.domain.errors import Forbidden
 from coach.runtime import Runtime
+from coach.settings import Settings
 from coach.store import admin as store
 from coach.store import evaluations as eval_store
 
@@ -41,13 +47,34 @@ async def refresh(runtime: Runtime) -> None:
             snap.feedback_seen_until = completed_at
 
 
+def may_scrape(settings: Settings, client_host: str | None, authorization: str | None) -> bool:
+    """Whether a scrape is allowed: the bearer token, or an allowed address; open in dev if neither is set."""
+    token, allowed = settings.metrics_token, settings.metrics_allow
+    if not token and not allowed:
+        return not settings.is_prod
+    if token and authorization:
+        scheme, _, presented = authorization.partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(presented.strip().encode(), token.encode()):
+            return True
+    if allowed and client_host:
+        try:
+            address = ipaddress.ip_address(client_host)
+        except ValueError:
+            return False
+        return any(address in ipaddress.ip_network(entry, strict=False) for entry in allowed)
+    return False
+
+
 class MetricsController(PrometheusController):
-    """The scrape endpoint; no auth (keep it on an internal network or behind the proxy)."""
+    """The scrape endpoint: in prod only with COACH_METRICS_TOKEN or from COACH_METRICS_ALLOW (not proxied)."""
 
     path = "/metrics"
 
     @get(exclude_from_auth=True, include_in_schema=False)
-    async def get(self, runtime: RuntimeDep) -> Response[bytes]:
+    async def get(self, request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[bytes]:
+        client = request.client.host if request.client else None
+        if not may_scrape(runtime.settings, client, request.headers.get("authorization")):
+            raise Forbidden("Metrics need the bearer token (COACH_METRICS_TOKEN) or an allowed address.")
         await refresh(runtime)
         body = generate_latest(REGISTRY) + generate_latest(runtime.metrics.registry)
         return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})

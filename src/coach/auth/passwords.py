@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import anyio
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from coach.domain.errors import Busy
+
+T = TypeVar("T")
 
 # OWASP's minimum for argon2id is m=19 MiB, t=2, p=1; these sit just above it.
 TIME_COST = 2
@@ -13,16 +20,33 @@ PARALLELISM = 1
 
 
 class PasswordHasher:
-    """Hashes and verifies in worker threads; at most `concurrency` at a time, so logins cannot starve memory."""
+    """Hashes and verifies in worker threads: at most `concurrency` at a time, and at most `queue` more
+    waiting; past that a caller is refused at once (Busy) instead of waiting behind a flood."""
 
-    def __init__(self, concurrency: int = 4) -> None:
+    def __init__(self, concurrency: int = 4, queue: int = 16) -> None:
         self._argon = _Argon2(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=PARALLELISM)
         self._limiter = anyio.CapacityLimiter(max(1, concurrency))
+        self._capacity = max(1, concurrency) + max(0, queue)
+        self._pending = 0
         self._dummy: str | None = None
+
+    @property
+    def pending(self) -> int:
+        """Hashes running or waiting in this process."""
+        return self._pending
+
+    async def _run(self, fn: Callable[..., T], *args: str) -> T:
+        if self._pending >= self._capacity:
+            raise Busy("The server is busy checking passwords; try again in a moment.")
+        self._pending += 1
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+        finally:
+            self._pending -= 1
 
     async def hash(self, password: str) -> str:
         """An argon2id hash of the password."""
-        return await anyio.to_thread.run_sync(self._argon.hash, password, limiter=self._limiter)
+        return await self._run(self._argon.hash, password)
 
     async def verify(self, stored_hash: str | None, password: str) -> bool:
         """Whether the password matches; with no stored hash, spend the same time and say no."""
@@ -30,10 +54,9 @@ class PasswordHasher:
             # Unknown emails cost one verification too, so timing does not reveal which emails exist.
             if self._dummy is None:
                 self._dummy = await self.hash("not-a-real-password-for-timing")
-            stored_hash = self._dummy
-            await anyio.to_thread.run_sync(self._verify, stored_hash, password, limiter=self._limiter)
+            await self._run(self._verify, self._dummy, password)
             return False
-        return await anyio.to_thread.run_sync(self._verify, stored_hash, password, limiter=self._limiter)
+        return await self._run(self._verify, stored_hash, password)
 
     def needs_rehash(self, stored_hash: str) -> bool:
         """Whether the hash was made with other parameters than today's."""

@@ -40,3 +40,25 @@ class InvalidState(CoachError):
     """The action is valid in general but not now (e.g. answering a question that is not current)."""
 
     code = "invalid_state"
+
+
+class RateLimited(CoachError):
+    """Too many attempts: wait `retry_after` seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = max(1, retry_after)
+
+
+class AccountLocked(RateLimited):
+    """Too many failed logins for one account: it is locked for a while, whoever asks."""
+
+    code = "account_locked"
+
+
+class Busy(CoachError):
+    """This instance cannot take more of this work right now; try again shortly."""
+
+    code = "busy"

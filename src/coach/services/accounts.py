@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.auth.passwords import PasswordHasher
+from coach.auth.throttle import GlobalLimit, LoginGuard
 from coach.domain.accounts import check_password, clean_name, normalize_email
-from coach.domain.errors import Conflict, InvalidInput, Unauthorized
+from coach.domain.errors import Busy, Conflict, InvalidInput, Unauthorized
 from coach.domain.kinds import LANGUAGES, LEVELS, SESSION_TYPES
 from coach.store.models import User
 from coach.store.types import utcnow
@@ -20,12 +21,25 @@ from coach.store.users import get_user_by_email
 _BAD_LOGIN = "Email or password is incorrect."
 
 
-async def register(db: AsyncSession, hasher: PasswordHasher, *, email: str, password: str, name: str) -> User:
-    """Create an account; Conflict if the email is taken."""
+async def register(
+    db: AsyncSession,
+    hasher: PasswordHasher,
+    limit: GlobalLimit,
+    *,
+    email: str,
+    password: str,
+    name: str,
+) -> User:
+    """Create an account; Conflict if the email is taken.
+
+    The 409 tells whether an email has an account (the form must say so anyway); what keeps that
+    from being an oracle is the rate: per client (the HTTP limit) and across all clients (`limit`).
+    """
     email = normalize_email(email)
     name = clean_name(name)
     # The strength estimate costs up to ~0.1 s of CPU on a long password: keep it off the event loop.
     await anyio.to_thread.run_sync(partial(check_password, password, email=email, name=name))
+    await limit.hit()
     if await get_user_by_email(db, email) is not None:
         raise Conflict("An account with this email already exists.", field="email")
     user = User(email=email, name=name, password_hash=await hasher.hash(password))
@@ -37,16 +51,31 @@ async def register(db: AsyncSession, hasher: PasswordHasher, *, email: str, pass
     return user
 
 
-async def authenticate(db: AsyncSession, hasher: PasswordHasher, *, email: str, password: str) -> User:
-    """The user whose credentials these are; the same Unauthorized whether the email or the password is wrong."""
+async def authenticate(
+    db: AsyncSession, hasher: PasswordHasher, guard: LoginGuard, *, email: str, password: str
+) -> User:
+    """The user whose credentials these are; the same Unauthorized whether the email or the password is wrong.
+
+    Failures are counted per account (known or not, so the limit reveals nothing): after a few, the
+    account must wait longer and longer, then it is locked (RateLimited / AccountLocked, 429).
+    """
     try:
         email = normalize_email(email)
     except InvalidInput:
         email = ""
+    attempts = await guard.admit(email) if email else 0
     user = await get_user_by_email(db, email) if email else None
-    ok = await hasher.verify(user.password_hash if user else None, password)
+    try:
+        ok = await hasher.verify(user.password_hash if user else None, password)
+    except Busy:
+        if email:
+            await guard.not_checked(email)
+        raise
     if user is None or not ok:
+        if email:
+            await guard.failed(email, attempts)
         raise Unauthorized(_BAD_LOGIN)
+    await guard.succeeded(email)
     if hasher.needs_rehash(user.password_hash):
         user.password_hash = await hasher.hash(password)
         user.updated_at = utcnow()
