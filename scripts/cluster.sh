@@ -18,6 +18,7 @@
 #   CLUSTER_GRACE [10]              `coach serve --graceful-timeout`; stop waits this + 10 s
 #   PG_ADMIN_URL [postgresql://postgres@127.0.0.1:5432]
 #   REDIS_URL [redis://127.0.0.1:6379/0], COACH_REDIS_NAMESPACE [the database name]
+#   COACH_TRUSTED_PROXIES [127.0.0.1]  nginx's address as the instances see it
 #   NGINX [nginx], COACH_BIN [.venv/bin/coach], PYTHON [.venv/bin/python]
 # Any other COACH_* variable (COACH_LLM_BASE_URL, COACH_LOGIN_RATE_LIMIT, ...) passes through.
 set -euo pipefail
@@ -43,6 +44,8 @@ export DATABASE_URL="postgresql+asyncpg://${PG_ADMIN_URL#postgresql://}/$CLUSTER
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export COACH_REDIS_NAMESPACE="${COACH_REDIS_NAMESPACE:-$CLUSTER_DB}"
 export COACH_ALLOWED_ORIGINS="${COACH_ALLOWED_ORIGINS:-http://127.0.0.1:$CLUSTER_PORT,http://localhost:$CLUSTER_PORT}"
+# nginx reaches the instances from loopback and SETS X-Forwarded-For: trust that address only.
+export COACH_TRUSTED_PROXIES="${COACH_TRUSTED_PROXIES:-127.0.0.1}"
 
 log() { printf 'cluster: %s\n' "$*" >&2; }
 

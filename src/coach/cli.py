@@ -33,6 +33,7 @@ def serve(host: str | None, port: int | None, graceful_timeout: int) -> None:
 
     from coach.app import create_app
     from coach.logs import configure_logging
+    from coach.serving import uvicorn_options
 
     overrides: dict[str, object] = {}
     if host:
@@ -50,15 +51,8 @@ def serve(host: str | None, port: int | None, graceful_timeout: int) -> None:
         app,
         host=settings.host,
         port=settings.port,
-        log_config=None,
-        lifespan="on",
-        proxy_headers=True,
-        ws_max_size=64 * 1024,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
-        ws_per_message_deflate=False,
         timeout_graceful_shutdown=graceful_timeout,
-        timeout_keep_alive=15,
+        **uvicorn_options(settings),
     )
 
 

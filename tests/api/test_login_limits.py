@@ -92,7 +92,9 @@ async def test_concurrent_guesses_cannot_slip_past_the_account_limit(settings: S
             assert statuses.count(401) <= 5, statuses
             assert set(statuses) <= {401, 429}, statuses
             client.cookies.clear()
-            refused = await client.post("/api/auth/login", json={"email": account.email, "password": PASSWORD})
+            refused = await client.post(
+                "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+            )
             assert refused.status_code == 429
             assert refused.json()["error"] == "account_locked"
     finally:
@@ -125,7 +127,10 @@ async def test_a_flood_of_password_checks_gets_a_fast_busy_answer(settings: Sett
                 *(
                     client.post(
                         "/api/auth/login",
-                        json={"email": f"spray-{i}-{uuid.uuid4().hex[:4]}@example.com", "password": "guess 123"},
+                        json={
+                            "email": f"spray-{i}-{uuid.uuid4().hex[:4]}@example.com",
+                            "password": "guess 123",
+                        },
                     )
                     for i in range(24)
                 )
@@ -137,9 +142,10 @@ async def test_a_flood_of_password_checks_gets_a_fast_busy_answer(settings: Sett
             assert busy[0].json()["error"] == "busy"
             assert busy[0].headers["retry-after"] == "1"
             # Refused at once: a busy answer never waited for a hash.
-            assert max(r.elapsed.total_seconds() for r in busy) < min(
-                r.elapsed.total_seconds() for r in responses if r.status_code == 401
-            ) + 0.5
+            assert (
+                max(r.elapsed.total_seconds() for r in busy)
+                < min(r.elapsed.total_seconds() for r in responses if r.status_code == 401) + 0.5
+            )
             client.cookies.clear()
             # Once the flood is over, real logins work again.
             ok = await client.post("/api/auth/login", json={"email": account.email, "password": PASSWORD})
