@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +36,10 @@ from coach.services.bus import ChannelsBus
 from coach.services.channels_backend import ResilientRedisPubSubBackend
 from coach.settings import Settings
 from coach.ws.admin import admin_live_socket
+from coach.store.types import utcnow
 from coach.ws.interview import interview_socket
 
+from coach.ws.watch import SocketWatch, auth_channel
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "dist"
 
 
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         configure_logging(settings.log_level, settings.json_logs)
     runtime = Runtime.build(settings)
     jwt_auth = build_jwt_auth(runtime)
-    lifetime = timedelta(minutes=settings.access_token_minutes)
+    lifetime = settings.access_token_lifetime
 
     def renew(scope: Any) -> str | None:
         auth, user = scope.get("auth"), scope.get("user")
@@ -86,6 +87,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     runtime.attach_bus(ChannelsBus(channels))
 
+    runtime.sockets = SocketWatch(
+        channels, auth_channel(settings.redis_namespace), runtime.token_holds, utcnow
+    )
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
         if settings.run_worker:
@@ -95,6 +99,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             yield
         finally:
             await runtime.presence.aclose()
+            if runtime.sockets is not None:
+                await runtime.sockets.aclose()
             await runtime.aclose()
 
     route_handlers: list[Any] = [

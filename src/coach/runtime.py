@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from litestar.security.jwt import Token
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from coach.auth.access import LogoutStamps, token_holds
 from coach.auth.passwords import PasswordHasher
 from coach.auth.revocation import RevocationList
 from coach.auth.throttle import CounterStore, GlobalLimit, LoginGuard, MemoryCounterStore, RedisCounterStore
@@ -31,6 +33,7 @@ from coach.services.presence import Presence
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
 from coach.store.types import utcnow
+from coach.ws.watch import SocketWatch
 
 log = logging.getLogger("coach.runtime")
 
@@ -46,6 +49,7 @@ class Runtime:
     stores: dict[str, Store]
     hasher: PasswordHasher
     revocations: RevocationList
+    logouts: LogoutStamps
     login_guard: LoginGuard
     register_limit: GlobalLimit
     interviewer: Interviewer
@@ -54,6 +58,8 @@ class Runtime:
     bus: EventBus | None = None
     clock: Callable[[], datetime] = utcnow
     asker: Asker | None = None
+    sockets: SocketWatch | None = None
+    """Open sockets by user, closed on logout from any instance (attached by the app)."""
     presence: Presence = field(default_factory=lambda: Presence(None, "coach"))
     metrics: Metrics = field(default_factory=Metrics)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -108,6 +114,7 @@ class Runtime:
             stores=stores,
             hasher=PasswordHasher(settings.password_hash_concurrency, settings.password_hash_queue),
             revocations=RevocationList(stores["revoked"]),
+            logouts=LogoutStamps(stores["revoked"], int(settings.access_token_lifetime.total_seconds()) + 60),
             login_guard=LoginGuard(
                 counters,
                 max_failures=settings.login_account_failures,
@@ -133,6 +140,10 @@ class Runtime:
     def now(self) -> datetime:
         """The server clock (injectable for tests)."""
         return self.clock()
+
+    async def token_holds(self, token: Token) -> bool:
+        """Whether a token may still act: unexpired, not revoked, not logged out everywhere."""
+        return await token_holds(token, self.revocations, self.logouts, utcnow())
 
     def attach_bus(self, bus: EventBus) -> None:
         """Wire the event bus and what depends on it (the question asker)."""

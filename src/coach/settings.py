@@ -6,6 +6,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -76,8 +77,12 @@ class Settings:
             help="Comma-separated origins allowed for CORS and WebSocket `Origin`; the serving port is added",
         ),
     )
-    access_token_minutes: int = field(
-        default=30, metadata=_meta("COACH_ACCESS_TOKEN_MINUTES", help="Access token lifetime")
+    access_token_minutes: float = field(
+        default=30.0,
+        metadata=_meta(
+            "COACH_ACCESS_TOKEN_MINUTES",
+            help="Access token lifetime, minutes (fractions allowed: 0.5 = 30 s); open sockets close at its end",
+        ),
     )
     login_rate_limit: int = field(
         default=10,
@@ -255,6 +260,10 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def access_token_lifetime(self) -> timedelta:
+        return timedelta(minutes=self.access_token_minutes)
+
+    @property
     def json_logs(self) -> bool:
         return self.is_prod if self.log_json is None else self.log_json
 
@@ -279,6 +288,8 @@ class Settings:
             )
         if not (0 < self.port < 65536):
             raise SettingsError(f"port out of range: {self.port}")
+        if not self.access_token_minutes > 0:
+            raise SettingsError("COACH_ACCESS_TOKEN_MINUTES must be positive")
         for name, entries in (
             ("COACH_TRUSTED_PROXIES", self.trusted_proxies),
             ("COACH_METRICS_ALLOW", self.metrics_allow),

@@ -20,12 +20,13 @@ from coach.auth.jwt import COOKIE, issue_token
 from coach.runtime import Runtime
 from coach.services import accounts
 from coach.store.models import User
+from coach.store.types import utcnow
 
 
 def _login_response(
     runtime: Runtime, request: Request[Any, Any, Any], user: User, status: int, message: str
 ) -> Response[Envelope[TokenOut]]:
-    lifetime = timedelta(minutes=runtime.settings.access_token_minutes)
+    lifetime = runtime.settings.access_token_lifetime
     token = issue_token(request.app.state.jwt_auth, user, lifetime)
     body = Envelope(
         data=TokenOut(
@@ -109,9 +110,30 @@ class AuthController(Controller):
     async def logout(
         self, request: Request[User, Token, Any], runtime: RuntimeDep
     ) -> Response[Envelope[None]]:
-        """Revoke the token in use at once and clear the cookie."""
+        """Revoke the token in use at once, clear the cookie and close the user's open sockets (4401)."""
         await runtime.revocations.revoke(str(request.auth.jti or ""), request.auth.exp)
-        response: Response[Envelope[None]] = Response(Envelope(data=None, message="Logged out."))
-        response.delete_cookie(COOKIE, path="/")
-        response.delete_cookie(CSRF_COOKIE, path="/")
-        return response
+        await _close_sockets(runtime, request.user)
+        return _logged_out("Logged out.")
+
+    @post("/logout-all", status_code=200, responses=error_responses(401))
+    async def logout_all(
+        self, request: Request[User, Token, Any], runtime: RuntimeDep
+    ) -> Response[Envelope[None]]:
+        """Log out everywhere: every token of the user issued so far stops working, on every
+        instance, and every open socket of the user closes (4401)."""
+        await runtime.logouts.log_out_everywhere(request.user.id, utcnow())
+        await _close_sockets(runtime, request.user)
+        return _logged_out("Logged out everywhere.")
+
+
+async def _close_sockets(runtime: Runtime, user: User) -> None:
+    # After the revocation is stored: a socket that re-checks on its next message sees it too.
+    if runtime.sockets is not None:
+        await runtime.sockets.log_out(user.id)
+
+
+def _logged_out(message: str) -> Response[Envelope[None]]:
+    response: Response[Envelope[None]] = Response(Envelope(data=None, message=message))
+    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response

@@ -9,8 +9,10 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTCookieAuth, Token
 
+from coach.auth.access import ISSUED_MS, to_ms
 from coach.runtime import Runtime
 from coach.store.models import User
+from coach.store.types import utcnow
 from coach.store.users import get_user
 
 ISSUER = "coach"
@@ -27,6 +29,8 @@ def build_jwt_auth(runtime: Runtime) -> JWTCookieAuth[User, Token]:
             user_id = uuid.UUID(token.sub)
         except ValueError:
             return None
+        if await runtime.logouts.denies(token):  # issued before a "log out everywhere"
+            return None
         async with runtime.sessions() as db:
             return await get_user(db, user_id)
 
@@ -38,7 +42,7 @@ def build_jwt_auth(runtime: Runtime) -> JWTCookieAuth[User, Token]:
         revoked_token_handler=is_revoked,
         token_secret=settings.secret_key,
         algorithm=ALGORITHM,
-        default_token_expiration=timedelta(minutes=settings.access_token_minutes),
+        default_token_expiration=settings.access_token_lifetime,
         accepted_issuers=[ISSUER],
         require_claims=["exp", "iat", "jti", "sub"],
         key=COOKIE,
@@ -58,4 +62,6 @@ def issue_token(auth: JWTCookieAuth[User, Token], user: User, lifetime: timedelt
         token_expiration=lifetime,
         token_issuer=ISSUER,
         token_unique_jwt_id=uuid.uuid4().hex,
+        # `iat` has whole seconds; "log out everywhere" needs to tell a token issued just after it.
+        token_extras={ISSUED_MS: to_ms(utcnow())},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import WebSocket
@@ -22,10 +23,18 @@ def origin_allowed(connection: ASGIConnection[Any, Any, Any, Any], allowed: set[
     return origin is None or origin.rstrip("/") in allowed
 
 
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """An authenticated socket: its user and the token it came with (which it answers to while open)."""
+
+    user: User
+    token: Token
+
+
 async def socket_user(
     connection: ASGIConnection[Any, Any, Any, Any], runtime: Runtime, auth: JWTCookieAuth[User, Token]
-) -> User | None:
-    """The user the connection's token names, if the token is valid and not revoked."""
+) -> Admitted | None:
+    """The user the connection's token names, with the token, if it is valid and still holds."""
     encoded = (
         connection.headers.get("authorization", "").partition(" ")[-1]
         or connection.cookies.get(auth.key, "").split(" ")[-1]
@@ -42,31 +51,32 @@ async def socket_user(
         )
     except NotAuthorizedException:
         return None
-    if await runtime.revocations.is_revoked(str(token.jti) if token.jti else None):
+    if not await runtime.token_holds(token):
         return None
     try:
         user_id = uuid.UUID(token.sub)
     except ValueError:
         return None
     async with runtime.sessions() as db:
-        return await get_user(db, user_id)
+        user = await get_user(db, user_id)
+    return Admitted(user, token) if user is not None else None
 
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-async def admit(socket: WebSocket[Any, Any, Any], runtime: Runtime) -> User | None:
+async def admit(socket: WebSocket[Any, Any, Any], runtime: Runtime) -> Admitted | None:
     """Check Origin (refused before the upgrade), accept, then authenticate (4401 if not).
 
-    Returns the user, or None once the socket has been refused and closed; no data flows
-    before this says yes.
+    Returns the user and token, or None once the socket has been refused and closed; no data
+    flows before this says yes. The socket must then watch its token (`coach.ws.watch`).
     """
     if not origin_allowed(socket, socket.app.state.allowed_origins):
         await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
         return None
-    user = await socket_user(socket, runtime, socket.app.state.jwt_auth)
+    admitted = await socket_user(socket, runtime, socket.app.state.jwt_auth)
     await socket.accept()
-    if user is None:
+    if admitted is None:
         await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")
-    return user
+    return admitted

@@ -12,7 +12,7 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from coach.api.admin import is_admin
-from coach.auth.sockets import CLOSE_FORBIDDEN, admit
+from coach.auth.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, admit
 from coach.domain.admin import AdminLive, LiveCounts
 from coach.runtime import Runtime
 from coach.services import admin
@@ -27,23 +27,36 @@ MAX_SILENCE = 2.0
 async def admin_live_socket(socket: WebSocket[Any, Any, Any]) -> None:
     """Live counts for the admin dashboard (admins only)."""
     runtime: Runtime = socket.app.state.runtime
-    user = await admit(socket, runtime)
-    if user is None:
+    admitted = await admit(socket, runtime)
+    if admitted is None:
         return
-    if not is_admin(user):
+    if not is_admin(admitted.user):
         await socket.close(code=CLOSE_FORBIDDEN, reason="admins only")
         return
-    receiver = asyncio.create_task(_drain(socket), name="admin-live-receiver")
-    pusher = asyncio.create_task(_push(socket, runtime), name="admin-live-pusher")
+    assert runtime.sockets is not None, "the app attaches the socket watch before serving"
+    # Like the interview socket, this one closes (4401) at its token's expiry or on logout.
+    watch = runtime.sockets.watch(admitted.user.id, admitted.token)
+    tasks: list[asyncio.Task[Any]] = []
     try:
-        await asyncio.wait([receiver, pusher], return_when=asyncio.FIRST_COMPLETED)
+        await runtime.sockets.listen()
+        if await watch.holds():
+            tasks = [
+                asyncio.create_task(_drain(socket), name="admin-live-receiver"),
+                asyncio.create_task(_push(socket, runtime), name="admin-live-pusher"),
+                asyncio.create_task(watch.wait(), name="admin-live-token"),
+            ]
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (receiver, pusher):
+        watch.release()
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(BaseException):
                 await task
         with contextlib.suppress(Exception):
-            await socket.close()
+            if watch.reason is not None:
+                await socket.close(code=CLOSE_UNAUTHENTICATED, reason=watch.reason)
+            else:
+                await socket.close()
 
 
 async def _drain(socket: WebSocket[Any, Any, Any]) -> None:

@@ -21,9 +21,10 @@ from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
+from litestar.security.jwt import Token
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.auth.sockets import CLOSE_FORBIDDEN, admit
+from coach.auth.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, admit
 from coach.domain import messages as m
 from coach.domain.errors import CoachError
 from coach.runtime import Runtime
@@ -36,6 +37,7 @@ from coach.store import interviews as store
 from coach.store.models import InterviewSession, User
 from coach.ws.limits import TokenBucket
 from coach.ws.outbox import Outbox, Overflow
+from coach.ws.watch import SocketWatch
 
 log = logging.getLogger("coach.ws")
 
@@ -61,15 +63,16 @@ async def interview_socket(
 ) -> None:
     """The interview conversation (see docs/protocol.md)."""
     runtime: Runtime = socket.app.state.runtime
-    user = await admit(socket, runtime)
-    if user is None:
+    admitted = await admit(socket, runtime)
+    if admitted is None:
         return
+    user = admitted.user
     async with runtime.sessions() as db:
         session = await store.get_session(db, session_id)
     if session is None or session.user_id != user.id:
         await socket.close(code=CLOSE_FORBIDDEN, reason="not your session")
         return
-    await Conversation(socket, runtime, channels, user, session_id).run()
+    await Conversation(socket, runtime, channels, user, session_id, token=admitted.token).run()
 
 
 class Conversation:
@@ -82,6 +85,8 @@ class Conversation:
         channels: ChannelsPlugin,
         user: User,
         session_id: uuid.UUID,
+        *,
+        token: Token,
     ) -> None:
         self.socket = socket
         self.runtime = runtime
@@ -90,6 +95,10 @@ class Conversation:
         self.session_id = session_id
         assert runtime.bus is not None, "the app attaches a bus before serving"
         self.bus: EventBus = runtime.bus
+        assert runtime.sockets is not None, "the app attaches the socket watch before serving"
+        self.sockets: SocketWatch = runtime.sockets
+        # The socket answers to its token: closed (4401) at its expiry or on logout, re-checked per message.
+        self.watch = self.sockets.watch(user.id, token)
         settings = runtime.settings
         self.outbox = Outbox(self._send_frame, window=settings.coalesce_ms / 1000)
         self.bucket = TokenBucket(
@@ -105,6 +114,10 @@ class Conversation:
         subscriber = await self.channels.subscribe([session_channel(self.session_id)])
         self.runtime.presence.register()
         try:
+            await self.sockets.listen()
+            if not await self.watch.holds():  # logged out between the handshake and now
+                await self._close(CLOSE_UNAUTHENTICATED, self.watch.reason or "token revoked")
+                return
             state = await self._state()
             self.outbox.offer(state)
             self.tasks = [
@@ -117,7 +130,13 @@ class Conversation:
             if state.session.status == "active":
                 self._ask()
             receiver = asyncio.create_task(self._receive(), name="ws-receiver")
-            done, _ = await asyncio.wait([receiver, self.tasks[0]], return_when=asyncio.FIRST_COMPLETED)
+            token_end = asyncio.create_task(self.watch.wait(), name="ws-token")
+            self.tasks.append(token_end)
+            done, _ = await asyncio.wait(
+                [receiver, self.tasks[0], token_end], return_when=asyncio.FIRST_COMPLETED
+            )
+            if self.watch.reason is not None:  # expired, revoked or logged out: nothing more is acted on
+                await self._close(CLOSE_UNAUTHENTICATED, self.watch.reason)
             for task in done:
                 if task is receiver and not task.cancelled() and (exc := task.exception()) is not None:
                     log.error("socket receiver failed on session %s", self.session_id, exc_info=exc)
@@ -139,6 +158,7 @@ class Conversation:
             for task in self.tasks:
                 with contextlib.suppress(BaseException):
                     await task
+            self.watch.release()
             # Unsubscribe always, so channel subscriber counts return to zero.
             await self.channels.unsubscribe(subscriber)
             self.runtime.presence.unregister()
@@ -280,6 +300,8 @@ class Conversation:
             except (msgspec.ValidationError, msgspec.DecodeError) as exc:
                 self._error("bad_message", f"Invalid message: {exc}")
                 continue
+            if not await self.watch.holds():
+                return  # the token no longer holds: the message changes nothing; run() closes with 4401
             try:
                 await self._handle(message)
             except CoachError as exc:
