@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 import anyio
@@ -12,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from coach.domain.errors import Busy
 
 T = TypeVar("T")
+_reserved: ContextVar[bool] = ContextVar("coach_hash_reserved", default=False)
 
 # OWASP's minimum for argon2id is m=19 MiB, t=2, p=1; these sit just above it.
 TIME_COST = 2
@@ -35,10 +38,33 @@ class PasswordHasher:
         """Hashes running or waiting in this process."""
         return self._pending
 
-    async def _run(self, fn: Callable[..., T], *args: str) -> T:
+    @asynccontextmanager
+    async def reserve(self) -> AsyncIterator[None]:
+        """Hold a place among running + waiting hashes for the work inside, or raise Busy at once.
+
+        Login and register take it before touching the database, so a flood is refused before it can
+        hold a pooled connection while it waits for a hash (which would queue real logins behind it).
+        """
+        if _reserved.get():
+            yield
+            return
+        self._enter()
+        token = _reserved.set(True)
+        try:
+            yield
+        finally:
+            _reserved.reset(token)
+            self._pending -= 1
+
+    def _enter(self) -> None:
         if self._pending >= self._capacity:
             raise Busy("The server is busy checking passwords; try again in a moment.")
         self._pending += 1
+
+    async def _run(self, fn: Callable[..., T], *args: str) -> T:
+        if _reserved.get():
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+        self._enter()
         try:
             return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
         finally:

@@ -40,9 +40,10 @@ async def register(
     # The strength estimate costs up to ~0.1 s of CPU on a long password: keep it off the event loop.
     await anyio.to_thread.run_sync(partial(check_password, password, email=email, name=name))
     await limit.hit()
-    if await get_user_by_email(db, email) is not None:
-        raise Conflict("An account with this email already exists.", field="email")
-    user = User(email=email, name=name, password_hash=await hasher.hash(password))
+    async with hasher.reserve():
+        if await get_user_by_email(db, email) is not None:
+            raise Conflict("An account with this email already exists.", field="email")
+        user = User(email=email, name=name, password_hash=await hasher.hash(password))
     db.add(user)
     try:
         await db.flush()
@@ -64,9 +65,13 @@ async def authenticate(
     except InvalidInput:
         email = ""
     attempts = await guard.admit(email) if email else 0
-    user = await get_user_by_email(db, email) if email else None
     try:
-        ok = await hasher.verify(user.password_hash if user else None, password)
+        async with hasher.reserve():
+            user = await get_user_by_email(db, email) if email else None
+            ok = await hasher.verify(user.password_hash if user else None, password)
+            if user is not None and ok and hasher.needs_rehash(user.password_hash):
+                user.password_hash = await hasher.hash(password)
+                user.updated_at = utcnow()
     except Busy:
         if email:
             await guard.not_checked(email)
@@ -76,9 +81,6 @@ async def authenticate(
             await guard.failed(email, attempts)
         raise Unauthorized(_BAD_LOGIN)
     await guard.succeeded(email)
-    if hasher.needs_rehash(user.password_hash):
-        user.password_hash = await hasher.hash(password)
-        user.updated_at = utcnow()
     return user
 
 
