@@ -1,7 +1,7 @@
 // Boot: load the user, draw the navigation, route hash changes to pages.
 // Each page is `render(main, ctx) -> cleanup?`; the cleanup runs when the route changes.
 import { onUnauthorized } from "./lib/api.js";
-import { currentUser, loadUser, logout, onUserChange, userExpired } from "./lib/auth.js";
+import { currentUser, loadUser, logout, onLoginLost, onUserChange, userExpired } from "./lib/auth.js";
 import { h, replace } from "./lib/dom.js";
 import { matchRoute, navigate, parseHash } from "./lib/router.js";
 import * as admin from "./pages/admin.js";
@@ -120,6 +120,8 @@ async function start() {
     userExpired();
     navigate("/login", { next: location.hash.slice(1), expired: "1" });
   });
+  // The login could not be renewed (logged out in another tab, or everywhere): back to the login page.
+  onLoginLost(() => navigate("/login", { next: location.hash.slice(1), expired: "1" }));
   onUserChange(() => drawNav(matchRoute(ROUTES, parseHash(location.hash).path)?.route.nav));
   try {
     await loadUser();

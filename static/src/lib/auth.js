@@ -2,12 +2,16 @@
 // The token itself lives only in the httpOnly cookie; nothing here stores it.
 import { ApiError, get, post, readCookie } from "./api.js";
 
-const REFRESH_EVERY_MS = 10 * 60 * 1000;
+// Renew at three quarters of the token's life: the server closes open sockets (4401) at its end.
+const RENEW_AT = 0.75;
+const EXPIRY_KEY = "coach:token";
 
 let me = null;
-let refreshTimer = null;
-let lastRefresh = 0;
+let renewTimer = null;
+let renewing = null;
 const listeners = new Set();
+const renewedListeners = new Set();
+const lostListeners = new Set();
 
 export function currentUser() {
   return me;
@@ -18,11 +22,49 @@ export function onUserChange(listener) {
   return () => listeners.delete(listener);
 }
 
+/** Called after the login cookie was renewed (in this tab or another): open sockets reconnect with it. */
+export function onTokenRenewed(listener) {
+  renewedListeners.add(listener);
+  return () => renewedListeners.delete(listener);
+}
+
+/** Called when the login is gone for good (renewal refused): the app shows the login page. */
+export function onLoginLost(listener) {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
+}
+
 function setUser(user) {
   me = user;
-  if (me) startRefreshing();
-  else stopRefreshing();
+  if (me) scheduleRenewal();
+  else stopRenewing();
   for (const listener of listeners) listener(me);
+}
+
+/** When the token's life ends, as told by login/refresh (`expires_in`); shared by the tabs of this browser. */
+export function tokenTimes(storage = globalThis.localStorage) {
+  try {
+    const raw = JSON.parse(storage?.getItem(EXPIRY_KEY) || "null");
+    return raw && Number.isFinite(raw.expiresAt) && Number.isFinite(raw.lifetimeMs) ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** When to renew a token of this life that ends at `expiresAt` (never before now + 1 s). */
+export function renewAt({ expiresAt, lifetimeMs }, now = Date.now()) {
+  return Math.max(now + 1000, expiresAt - lifetimeMs * (1 - RENEW_AT));
+}
+
+function rememberExpiry(expiresIn) {
+  const seconds = Number(expiresIn);
+  if (!Number.isFinite(seconds) || seconds <= 0) return;
+  try {
+    globalThis.localStorage?.setItem(EXPIRY_KEY, JSON.stringify({ expiresAt: Date.now() + seconds * 1000, lifetimeMs: seconds * 1000 }));
+  } catch {
+    // Storage disabled: this tab still renews on its own timer.
+  }
+  scheduleRenewal();
 }
 
 /** Load the profile from the server; null when not logged in. */
@@ -36,6 +78,9 @@ export async function loadUser() {
   try {
     const body = await get("/api/me");
     setUser(body.data);
+    const times = tokenTimes();
+    // Unknown or past expiry (a cookie renewed by the server on the way): renew now to learn it.
+    if (!times || times.expiresAt <= Date.now()) renewLogin();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) setUser(null);
     else throw err;
@@ -43,9 +88,9 @@ export async function loadUser() {
   return me;
 }
 
-export function userLoggedIn(user) {
-  lastRefresh = Date.now();
+export function userLoggedIn(user, expiresIn) {
   setUser(user);
+  rememberExpiry(expiresIn);
 }
 
 export function userUpdated(user) {
@@ -64,36 +109,84 @@ export async function logout() {
     // Already logged out or offline: either way the app forgets the user.
   }
   document.cookie = "coach_csrf=; Max-Age=0; Path=/; SameSite=Strict";
+  try {
+    globalThis.localStorage?.removeItem(EXPIRY_KEY);
+  } catch {
+    // nothing to forget
+  }
   setUser(null);
 }
 
-async function refresh() {
-  try {
-    const body = await post("/api/auth/refresh");
-    lastRefresh = Date.now();
-    if (body?.data?.user) me = { ...me, ...body.data.user };
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) setUser(null);
-    // Network errors: try again on the next tick.
+function loginLost() {
+  const had = Boolean(me);
+  setUser(null);
+  if (had) for (const listener of lostListeners) listener();
+}
+
+/**
+ * Renew the login cookie (POST /api/auth/refresh). Resolves true when there is a valid login
+ * afterwards (renewed here, or already renewed by another tab), false when it is gone (then the
+ * login-lost listeners run). One renewal at a time, however many callers.
+ */
+export function renewLogin() {
+  if (!renewing) {
+    renewing = (async () => {
+      try {
+        const body = await post("/api/auth/refresh", {});
+        if (body?.data?.user) me = { ...me, ...body.data.user };
+        rememberExpiry(body?.data?.expires_in);
+        for (const listener of renewedListeners) listener();
+        return true;
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 401)) return true; // offline: the socket retries
+        // Another tab may have renewed the shared cookie first (the old token is then spent).
+        try {
+          await get("/api/me");
+          return true;
+        } catch {
+          loginLost();
+          return false;
+        }
+      } finally {
+        renewing = null;
+      }
+    })();
   }
+  return renewing;
+}
+
+function scheduleRenewal() {
+  clearTimeout(renewTimer);
+  renewTimer = null;
+  if (!me) return;
+  const times = tokenTimes();
+  if (!times) return;
+  const at = renewAt(times);
+  renewTimer = setTimeout(() => {
+    renewTimer = null;
+    const latest = tokenTimes();
+    // Another tab renewed in the meantime: wait for the new token's time instead.
+    if (latest && renewAt(latest) > Date.now() + 1000) scheduleRenewal();
+    else renewLogin();
+  }, at - Date.now());
 }
 
 function onVisible() {
-  if (document.visibilityState === "visible" && me && Date.now() - lastRefresh >= REFRESH_EVERY_MS) refresh();
+  // Timers are throttled in background tabs: catch up when the tab is seen again.
+  const times = tokenTimes();
+  if (document.visibilityState === "visible" && me && times && renewAt(times) <= Date.now() + 1000) renewLogin();
 }
 
-function startRefreshing() {
-  if (refreshTimer) return;
-  if (!lastRefresh) lastRefresh = Date.now();
-  refreshTimer = setInterval(() => {
-    if (Date.now() - lastRefresh >= REFRESH_EVERY_MS - 1000) refresh();
-  }, 60 * 1000);
-  document.addEventListener("visibilitychange", onVisible);
+function onStorage(event) {
+  if (event.key !== EXPIRY_KEY || !me) return;
+  scheduleRenewal();
+  if (event.newValue) for (const listener of renewedListeners) listener();
 }
 
-function stopRefreshing() {
-  clearInterval(refreshTimer);
-  refreshTimer = null;
-  lastRefresh = 0;
-  document.removeEventListener("visibilitychange", onVisible);
+function stopRenewing() {
+  clearTimeout(renewTimer);
+  renewTimer = null;
 }
+
+globalThis.document?.addEventListener("visibilitychange", onVisible);
+globalThis.addEventListener?.("storage", onStorage);

@@ -16,6 +16,7 @@ export class LiveSocket {
   /**
    * @param {string} url
    * @param {object} opts onMessage(msg), onStatus(status, info), onOpen(), shouldReconnect(closeEvent) -> bool,
+   *   onAuthClose(closeEvent) -> Promise<bool> (a 4401 close: renew the login; true = reconnect quietly),
    *   pingMs (0 = no pings), idleMs (0 = no watchdog), WebSocketImpl
    */
   constructor(url, opts = {}) {
@@ -27,6 +28,10 @@ export class LiveSocket {
     this.stopped = true;
     this.timers = { retry: null, ping: null, idle: null };
     this.retryAt = 0;
+    // While quiet (renewing the login), status changes are not reported and sends are queued.
+    this.quiet = false;
+    this.queue = [];
+    this.authRetries = 0;
     this.onOnline = () => {
       if (!this.stopped && this.timers.retry) this.reconnectNow();
     };
@@ -54,6 +59,8 @@ export class LiveSocket {
 
   stop() {
     this.stopped = true;
+    this.quiet = false;
+    this.queue = [];
     globalThis.removeEventListener?.("online", this.onOnline);
     globalThis.removeEventListener?.("offline", this.onOffline);
     this.clearTimers();
@@ -72,9 +79,25 @@ export class LiveSocket {
 
   /** Send a JSON message; false if the socket is not open (the caller decides whether to queue). */
   send(message) {
-    if (!this.connected) return false;
+    if (!this.connected) {
+      if (!this.quiet || this.queue.length >= 100) return false;
+      this.queue.push(message); // sent as soon as the quiet reconnect is open
+      return true;
+    }
     this.ws.send(JSON.stringify(message));
     return true;
+  }
+
+  /**
+   * Reconnect without telling anyone (the login was renewed: the server would close this socket
+   * at the old token's end). Sends in between are queued; the room sees no interruption.
+   */
+  renew() {
+    if (this.stopped) return;
+    this.quiet = true;
+    this.detach(1000, "renewing");
+    this.clearTimers();
+    this.open();
   }
 
   reconnectNow() {
@@ -84,6 +107,7 @@ export class LiveSocket {
   }
 
   setStatus(status, info = {}) {
+    if (this.quiet && status !== "connected") return;
     this.status = status;
     this.opts.onStatus?.(status, info);
   }
@@ -111,12 +135,17 @@ export class LiveSocket {
     try {
       ws = new (this.opts.WebSocketImpl || globalThis.WebSocket)(this.url);
     } catch {
+      this.quiet = false;
+      this.queue = [];
       this.scheduleRetry();
       return;
     }
     this.ws = ws;
     ws.onopen = () => {
-      this.setStatus("connected");
+      const wasQuiet = this.quiet;
+      this.quiet = false;
+      if (!wasQuiet || this.status !== "connected") this.setStatus("connected");
+      for (const message of this.queue.splice(0)) ws.send(JSON.stringify(message));
       this.armWatchdog();
       if (this.opts.pingMs) {
         this.timers.ping = setInterval(() => this.send({ type: "ping" }), this.opts.pingMs);
@@ -125,6 +154,7 @@ export class LiveSocket {
     };
     ws.onmessage = (event) => {
       this.attempt = 0; // the server talked to us: the link is healthy again
+      this.authRetries = 0;
       this.armWatchdog();
       let message;
       try {
@@ -140,6 +170,29 @@ export class LiveSocket {
       clearInterval(this.timers.ping);
       clearTimeout(this.timers.idle);
       if (this.stopped) return;
+      if (event.code === 4401 && this.opts.onAuthClose && this.authRetries < 2) {
+        // The token expired or was revoked: renew the login, then reconnect without a visible break.
+        this.authRetries += 1;
+        this.quiet = true;
+        Promise.resolve(this.opts.onAuthClose(event))
+          .catch(() => false)
+          .then((renewed) => {
+            if (this.stopped) return;
+            if (renewed) {
+              this.open();
+              return;
+            }
+            this.quiet = false;
+            this.queue = [];
+            this.stopped = true;
+            this.setStatus("closed", { code: event.code, reason: event.reason });
+          });
+        return;
+      }
+      if (this.quiet) {
+        this.quiet = false; // the quiet reconnect failed: from here on, say so
+        this.queue = [];
+      }
       if (!this.opts.shouldReconnect(event)) {
         this.stopped = true;
         this.setStatus("closed", { code: event.code, reason: event.reason });

@@ -1,6 +1,7 @@
 // Admin live view: counts pushed over /ws/admin/live, drawn in place and as a small live chart,
 // plus the key/values of GET /api/admin/stats.
 import { getOptional } from "../lib/api.js";
+import { onTokenRenewed, renewLogin } from "../lib/auth.js";
 import { PALETTE, loadChart } from "../lib/charts.js";
 import { h, replace } from "../lib/dom.js";
 import { label } from "../lib/format.js";
@@ -63,6 +64,7 @@ export function render(main) {
     pingMs: 0,
     idleMs: 0,
     shouldReconnect: (event) => ![4001, 4003, 4401, 4403].includes(event.code),
+    onAuthClose: () => renewLogin(), // the token expired or was revoked: renew, then reconnect quietly
     onStatus: (state) => {
       status.textContent = { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", closed: "Disconnected" }[state] || state;
       status.className = `conn-status ${state}`;
@@ -74,6 +76,7 @@ export function render(main) {
       push(msg);
     },
   });
+  const stopRenewed = onTokenRenewed(() => socket.renew());
   socket.start();
 
   loadChart()
@@ -102,6 +105,7 @@ export function render(main) {
     .catch((err) => replace(statsBox, h("p", { class: "form-alert", role: "alert" }, err.message)));
 
   return () => {
+    stopRenewed();
     socket.stop();
     chart?.destroy();
   };

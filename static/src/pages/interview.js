@@ -3,6 +3,7 @@
 import { currentQuestion, applyMessage, createModel, findQuestion, markSubmitting, remainingMs } from "../interview/model.js";
 import { summaryPanel, syncTranscript } from "../interview/transcript.js";
 import { ApiError, get, post } from "../lib/api.js";
+import { onTokenRenewed, renewLogin } from "../lib/auth.js";
 import { announce, h, nextId, replace } from "../lib/dom.js";
 import { LANGUAGES, clock, label } from "../lib/format.js";
 import { randomKey } from "../lib/random.js";
@@ -533,6 +534,9 @@ export function render(main, { params }) {
 
   const socket = new LiveSocket(socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`), {
     onMessage: handle,
+    // 4401: the token expired or was revoked. Renew and reconnect quietly (the editor keeps the
+    // draft, the snapshot resyncs the rest); if the login is gone, the app shows the login page.
+    onAuthClose: () => renewLogin(),
     shouldReconnect: (event) => {
       if (model.ended && (event.code === 1000 || event.code === 1001)) return false;
       return !FATAL_CLOSE_CODES.has(event.code);
@@ -571,11 +575,15 @@ export function render(main, { params }) {
   document.addEventListener("visibilitychange", flushOnHide);
   window.addEventListener("pagehide", flushOnLeave);
   unbindComposer("Loading the interview…");
+  // The login was renewed (here or in another tab): reconnect with the new cookie before the old
+  // token ends, without a visible break.
+  const stopRenewed = onTokenRenewed(() => socket.renew());
   socket.start();
 
   return () => {
     if (ed.timer) flushDraft();
     disposed = true;
+    stopRenewed();
     clearInterval(tick);
     document.removeEventListener("visibilitychange", flushOnHide);
     window.removeEventListener("pagehide", flushOnLeave);

@@ -26,7 +26,7 @@ export function render(main, { query }) {
     await busy(submit, async () => {
       try {
         const body = await post("/api/auth/login", { email: email.control.value.trim(), password: password.control.value });
-        userLoggedIn(body.data.user);
+        userLoggedIn(body.data.user, body.data.expires_in);
         const target = nextPath(query);
         location.hash = `#${target}`;
       } catch (err) {

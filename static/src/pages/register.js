@@ -33,7 +33,7 @@ export function render(main) {
           email: email.control.value.trim(),
           password: password.control.value,
         });
-        userLoggedIn(body.data.user);
+        userLoggedIn(body.data.user, body.data.expires_in);
         location.hash = "#/dashboard";
       } catch (err) {
         showApiError(form, err);
