@@ -22,9 +22,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token-delay", type=float, default=0.0, help="seconds between streamed pieces")
     parser.add_argument("--question", help="the question text to stream")
     parser.add_argument("--evaluation", help="the evaluation JSON to return (a JSON object)")
+    parser.add_argument(
+        "--no-json-schema",
+        action="store_true",
+        help="refuse response_format json_schema with a 400, as llama.cpp server, Ollama or LM Studio do",
+    )
     args = parser.parse_args(argv)
 
-    fake = FakeLLM(host=args.host, port=args.port, token_delay=args.token_delay)
+    fake = FakeLLM(
+        host=args.host, port=args.port, token_delay=args.token_delay, json_schema=not args.no_json_schema
+    )
     if args.question:
         fake.question = args.question
     if args.evaluation:

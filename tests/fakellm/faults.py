@@ -12,7 +12,7 @@ Target = Literal["any", "question", "evaluation"]
 
 
 class Fault(msgspec.Struct, frozen=True, kw_only=True):
-    """One injected failure; `target` limits it to question (text) or evaluation (json_schema) requests."""
+    """One injected failure; `target` limits it to question (text) or evaluation (json_schema or json_object) requests."""
 
     kind: FaultKind
     target: Target = "any"

@@ -125,6 +125,15 @@ def error(status: int, message: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": None, "code": kind}}
 
 
+JSON_SCHEMA_REFUSED = "response_format.type: Input should be 'text' or 'json_object' (got 'json_schema')"
+"""What a server without json_schema support answers (llama.cpp server, Ollama, LM Studio say much the same)."""
+
+
+def json_schema_refused() -> dict[str, Any]:
+    """The 400 body of a server that only takes `response_format` text or json_object, in llama.cpp's envelope."""
+    return {"error": {"code": 400, "message": JSON_SCHEMA_REFUSED, "type": "invalid_request_error"}}
+
+
 def models() -> dict[str, Any]:
     return {
         "object": "list",

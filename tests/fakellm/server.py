@@ -57,15 +57,22 @@ class _Config(msgspec.Struct, kw_only=True):
     question: str | None = None
     evaluation: dict[str, Any] | str | None = None
     token_delay: float | None = None
+    json_schema: bool | None = None
 
 
 @dataclass
 class FakeLLM:
-    """The fake server: set `question`, `evaluation`, `token_delay`; inject faults with `enqueue_fault`."""
+    """The fake server: set `question`, `evaluation`, `token_delay`; inject faults with `enqueue_fault`.
+
+    `json_schema=False` makes it a server without structured outputs (llama.cpp server, Ollama,
+    LM Studio): every `response_format: json_schema` request gets a 400 naming text and json_object,
+    while json_object requests are answered as evaluations.
+    """
 
     question: str = payloads.DEFAULT_QUESTION
     evaluation: Mapping[str, Any] | str = field(default_factory=lambda: dict(payloads.DEFAULT_EVALUATION))
     token_delay: float = 0.0
+    json_schema: bool = True
     host: str = "127.0.0.1"
     port: int = 0
     _faults: list[Fault] = field(default_factory=list, init=False, repr=False)
@@ -244,6 +251,8 @@ class FakeLLM:
                 self.evaluation = config.evaluation
             if config.token_delay is not None:
                 self.token_delay = config.token_delay
+            if config.json_schema is not None:
+                self.json_schema = config.json_schema
         elif req.method == "POST" and path == "/_fake/reset":
             self.clear()
         elif req.method == "GET" and path == "/_fake/exchanges":
@@ -268,8 +277,14 @@ class FakeLLM:
             self._record(exchange)
             return await _send_json(writer, exchange, 400, payloads.error(400, f"invalid JSON body: {exc}"))
         response_format = body.get("response_format")
-        is_eval = isinstance(response_format, dict) and response_format.get("type") == "json_schema"
+        format_type = response_format.get("type") if isinstance(response_format, dict) else None
+        is_eval = format_type in ("json_schema", "json_object")
         kind: RequestKind = "evaluation" if is_eval else "question"
+        if format_type == "json_schema" and not self.json_schema:
+            # Refused before any fault is consumed, as a real server validates the request first.
+            exchange.body, exchange.kind = body, kind
+            self._record(exchange)
+            return await _send_json(writer, exchange, 400, payloads.json_schema_refused())
         fault = self._take_fault(kind)
         exchange.body, exchange.kind, exchange.fault = body, kind, fault
         self._record(exchange)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from coach.domain.bank_index import Bank
+from coach.domain.evaluator import Grader
+from coach.embeddings.minilm import shared_embedder
 from coach.llm.caching import CachingInterviewer
 from coach.llm.offline import OfflineInterviewer
 from coach.llm.openai_adapter import OpenAIInterviewer
@@ -22,7 +24,10 @@ def build_interviewers(
     served again to candidates who have not seen them: the design's cost lever
     (`COACH_QUESTION_CACHE_TTL=0` turns it off).
     """
-    offline = OfflineInterviewer(bank, token_delay=settings.offline_token_delay)
+    grader = Grader(
+        bank, shared_embedder()
+    )  # one grader: the offline interviewer's and the LLM judge's findings
+    offline = OfflineInterviewer(bank, grader, token_delay=settings.offline_token_delay)
     if not settings.llm_enabled:
         return offline, offline
     llm = OpenAIInterviewer(
@@ -30,6 +35,7 @@ def build_interviewers(
         api_key=settings.llm_api_key or "not-needed",
         model=settings.llm_model,
         bank=bank,
+        grader=grader,
         call_deadline=settings.llm_timeout,
         stream_idle_timeout=settings.llm_stream_idle_timeout,
     )

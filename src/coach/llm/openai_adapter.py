@@ -13,11 +13,14 @@ from typing import Any, TypeVar
 import httpx2
 import msgspec
 import openai
-from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
 
 from coach.domain.bank_index import Bank, to_meta
 from coach.domain.evaluation import Evaluation
+from coach.domain.evaluator import Grader
+from coach.domain.evaluator.findings import apply_findings, findings_lines, findings_of
+from coach.domain.followups import follow_up_meta
 from coach.domain.injection import detect_injection
 from coach.domain.prompts import (
     EVALUATION_SCHEMA,
@@ -40,6 +43,9 @@ _RESPONSE_FORMAT: ResponseFormatJSONSchema = {
     "type": "json_schema",
     "json_schema": {"name": "evaluation", "strict": True, "schema": EVALUATION_SCHEMA},
 }
+_JSON_OBJECT: ResponseFormatJSONObject = {"type": "json_object"}
+_FORMAT_REJECTED = ("json_schema", "json_object", "response_format")
+"""Words of a 400 that refuses the json_schema response format (llama.cpp, Ollama, LM Studio, vLLM)."""
 
 
 class _Stalled(Exception):
@@ -160,6 +166,7 @@ class OpenAIInterviewer:
         api_key: str,
         model: str,
         bank: Bank,
+        grader: Grader,
         call_deadline: float = 60.0,
         max_attempts: int = 3,
         stream_idle_timeout: float = 15.0,
@@ -171,6 +178,9 @@ class OpenAIInterviewer:
             raise ValueError("max_attempts must be at least 1")
         self.model = model
         self._bank = bank
+        self._grader = grader
+        self._json_schema = True
+        """False once the server refused `response_format: json_schema`: later calls ask for json_object."""
         self._deadline = call_deadline
         self._max_attempts = max_attempts
         self._idle = stream_idle_timeout
@@ -185,6 +195,8 @@ class OpenAIInterviewer:
         self.retries = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.format_fallbacks = 0
+        """Requests refused for their json_schema response format and re-sent as json_object."""
         self.last_latency: float | None = None
         """Seconds to the first token of the last question, or for the whole last evaluation."""
 
@@ -200,7 +212,8 @@ class OpenAIInterviewer:
         started = time.perf_counter()
         follow_up = request.follow_up
         if follow_up is not None:
-            meta = msgspec.structs.replace(follow_up.meta, source="llm", follow_up_of=follow_up.position)
+            prompt = follow_up.prompts[0] if follow_up.prompts else ""
+            meta = follow_up_meta(follow_up.meta, prompt, follow_up.position, "llm")
             exemplars = []
         else:
             try:
@@ -289,25 +302,70 @@ class OpenAIInterviewer:
 
     # -- evaluation --------------------------------------------------------------
 
+    @property
+    def grader(self) -> Grader:
+        return self._grader
+
+    @property
+    def uses_json_schema(self) -> bool:
+        """Whether evaluations still ask for `response_format: json_schema` (False after a refusal)."""
+        return self._json_schema
+
     async def evaluate(self, request: AnswerRequest) -> Evaluation:
-        """Grade an answer via a strict JSON schema, re-validated; bad output is retried in the deadline."""
+        """Grade an answer with the LLM judge within the offline grader's findings.
+
+        The grader's analysis (off the loop) gives the judge its facts and caps what it may score.
+        Output is asked for by strict JSON schema (json_object with the schema in the prompt when
+        the server refuses that), re-validated; bad output is retried within the deadline.
+        """
         self.calls += 1
         started = time.perf_counter()
+        analysis = await asyncio.to_thread(self._grader.analyse, request)
+        findings = findings_of(analysis)
+        lines = findings_lines(findings)
         report = detect_injection(request.answer)
         answer = report.cleaned if report.flagged else request.answer
-        messages = _chat_messages(
-            build_evaluation_messages(request.question, request.meta, answer, fresh_nonce(answer))
-        )
+        nonce = fresh_nonce("\n".join([answer, *lines]))
+
+        def messages(schema_in_prompt: bool) -> list[ChatCompletionMessageParam]:
+            return _chat_messages(
+                build_evaluation_messages(
+                    request.question,
+                    request.meta,
+                    answer,
+                    nonce,
+                    findings=lines,
+                    schema_in_prompt=schema_in_prompt,
+                )
+            )
+
         spent = [0, 0]  # prompt and completion tokens over every attempt, failed ones included
 
-        async def attempt(remaining: float) -> Evaluation:
-            response = await self._client.chat.completions.create(
+        async def ask(remaining: float) -> ChatCompletion:
+            if self._json_schema:
+                try:
+                    return await self._client.chat.completions.create(
+                        model=self.model,
+                        messages=messages(False),
+                        response_format=_RESPONSE_FORMAT,
+                        timeout=remaining,
+                        temperature=_temperature(self._eval_temperature),
+                    )
+                except openai.APIStatusError as exc:
+                    if not _refuses_json_schema(exc):
+                        raise
+                    self._json_schema = False  # this server never will: go straight to json_object
+                    self.format_fallbacks += 1
+            return await self._client.chat.completions.create(
                 model=self.model,
-                messages=messages,
-                response_format=_RESPONSE_FORMAT,
+                messages=messages(True),
+                response_format=_JSON_OBJECT,
                 timeout=remaining,
                 temperature=_temperature(self._eval_temperature),
             )
+
+        async def attempt(remaining: float) -> Evaluation:
+            response = await ask(remaining)
             if response.usage is not None:
                 spent[0] += response.usage.prompt_tokens
                 spent[1] += response.usage.completion_tokens
@@ -320,21 +378,10 @@ class OpenAIInterviewer:
 
         deadline = asyncio.get_running_loop().time() + self._deadline
         evaluation = await self._retrying("evaluation", deadline, attempt)
-        flags, improvements = list(evaluation.flags), list(evaluation.improvements)
-        if report.flagged:
-            if "prompt_injection" not in flags:
-                flags.append("prompt_injection")
-            improvements.append(
-                "Parts of your answer addressed the grader instead of the interviewer "
-                f"({', '.join(report.reasons)}); they were ignored when scoring."
-            )
         self.last_latency = time.perf_counter() - started
+        # Whatever the model said, the guards hold: capped scores, merged flags, misconceptions named.
         return msgspec.structs.replace(
-            evaluation,
-            flags=flags,
-            improvements=improvements,
-            prompt_tokens=spent[0],
-            completion_tokens=spent[1],
+            apply_findings(evaluation, findings), prompt_tokens=spent[0], completion_tokens=spent[1]
         )
 
     # -- retries -----------------------------------------------------------------
@@ -385,6 +432,14 @@ def _retryable(exc: Exception) -> bool:
         return exc.status_code in _RETRY_STATUSES or exc.status_code >= 500
     # Connection errors, SDK timeouts and error events in a stream; stalls; invalid or empty output.
     return isinstance(exc, openai.APIError | _Stalled | _NoOutput | ValueError)
+
+
+def _refuses_json_schema(exc: openai.APIStatusError) -> bool:
+    """A 400 (422 from pydantic-based servers) that names the response format: json_schema is not supported."""
+    if exc.status_code not in (400, 422):
+        return False
+    text = f"{exc.message} {exc.body!r}".casefold()
+    return any(word in text for word in _FORMAT_REJECTED)
 
 
 def _retry_after(value: str | None) -> float:
