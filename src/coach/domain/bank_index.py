@@ -159,6 +159,8 @@ def to_meta(q: BankQuestion, language: str | None) -> QuestionMeta:
         rubric=list(q.rubric),
         model_answer=q.model_answer.strip(),
         follow_ups=list(q.follow_ups),
+        misconceptions=list(q.misconceptions),
+        follow_up_rubrics=list(q.follow_up_rubrics),
         bank_id=q.id,
         language=lang,
         starter_code=starter,

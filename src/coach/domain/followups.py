@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from coach.domain.bank import Criterion
+from coach.domain.bank import Criterion, FollowUpRubric
 from coach.domain.evaluation import CriterionScore, Evaluation
 from coach.domain.evaluator.text import content_tokens
-from coach.domain.questions import FollowUp, QuestionMeta
+from coach.domain.questions import FollowUp, QuestionMeta, QuestionSource
 
 __all__ = [
     "GAP_HIGH",
@@ -16,6 +16,7 @@ __all__ = [
     "MIN_MINUTES",
     "WEAK_CRITERION",
     "follow_up_for",
+    "follow_up_meta",
 ]
 
 MIN_MINUTES = 4.0
@@ -120,3 +121,53 @@ def _gaps(evaluation: Evaluation, weakest: CriterionScore | None) -> list[str]:
         if not lines:
             lines = [f"{weakest.name}: {weakest.comment}".strip(": ")]
     return lines[:MAX_GAPS]
+
+
+def _rubric_for(meta: QuestionMeta, prompt: str) -> FollowUpRubric | None:
+    """The bank's rubric for this follow-up: the same text, else the one sharing most words with it."""
+    exact = next((r for r in meta.follow_up_rubrics if r.question.strip() == prompt.strip()), None)
+    if exact is not None or not meta.follow_up_rubrics:
+        return exact
+    words = set(content_tokens(prompt))
+    best = max(meta.follow_up_rubrics, key=lambda r: len(words & set(content_tokens(r.question))))
+    return best if words & set(content_tokens(best.question)) else None
+
+
+def follow_up_meta(parent: QuestionMeta, prompt: str, position: int, source: QuestionSource) -> QuestionMeta:
+    """The metadata of a follow-up to `parent`, graded on the follow-up's own rubric.
+
+    The rubric is one criterion holding the follow-up's claims; it carries every skill of the
+    parent, and the parent's misconceptions still apply alongside the follow-up's own.
+    """
+    found = _rubric_for(parent, prompt)
+    rubric = parent.rubric
+    misconceptions = list(parent.misconceptions)
+    if found is not None:
+        rubric = [
+            Criterion(
+                id="follow_up",
+                name="Answer to the follow-up",
+                weight=1.0,
+                key_points=list(found.key_points),
+                weak="Does not engage with the follow-up or repeats the earlier answer.",
+                fair="Answers part of the follow-up without the reasoning behind it.",
+                strong="Answers the follow-up directly, with the reasoning and its limits.",
+                claims=list(found.claims),
+                skills=list(parent.skills),
+            )
+        ]
+        misconceptions = [*found.misconceptions, *misconceptions]
+    return QuestionMeta(
+        kind=parent.kind,
+        title=f"Follow-up: {parent.title}",
+        skills=parent.skills,
+        rubric=rubric,
+        model_answer=parent.model_answer,
+        follow_ups=[],
+        bank_id=None,
+        language=parent.language,
+        starter_code=None,
+        source=source,
+        follow_up_of=position,
+        misconceptions=misconceptions,
+    )

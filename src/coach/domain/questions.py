@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-from coach.domain.bank import Criterion
+from coach.domain.bank import Criterion, FollowUpRubric, Misconception
 from coach.domain.kinds import Difficulty, Language, Level, QuestionType
 
 QuestionSource = Literal["bank", "llm", "cache", "fallback"]
@@ -27,6 +27,8 @@ class QuestionMeta(msgspec.Struct, frozen=True):
     source: QuestionSource = "bank"
     follow_up_of: int | None = None
     """Position of the question this one follows up on, if it is a follow-up."""
+    misconceptions: list[Misconception] = []
+    follow_up_rubrics: list[FollowUpRubric] = []
 
 
 class FollowUp(msgspec.Struct, frozen=True):

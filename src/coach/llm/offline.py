@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator
 
 from coach.domain.bank_index import Bank, question_text, to_meta
 from coach.domain.evaluation import Evaluation
-from coach.domain.evaluator import evaluate_answer
-from coach.domain.questions import AnswerRequest, QuestionMeta, QuestionRequest
+from coach.domain.evaluator import Grader
+from coach.domain.followups import follow_up_meta
+from coach.domain.questions import AnswerRequest, QuestionRequest
 from coach.llm.port import QuestionStream
 
 _PIECES = re.compile(r"\S+\s*|\s+")
@@ -20,27 +21,20 @@ class OfflineInterviewer:
 
     name = "offline"
 
-    def __init__(self, bank: Bank, *, token_delay: float = 0.02) -> None:
+    def __init__(self, bank: Bank, grader: Grader, *, token_delay: float = 0.02) -> None:
         self._bank = bank
+        self._grader = grader
         self._delay = token_delay
+
+    @property
+    def grader(self) -> Grader:
+        return self._grader
 
     async def question(self, request: QuestionRequest) -> QuestionStream:
         if request.follow_up is not None and request.follow_up.prompts:
             follow = request.follow_up
             text = follow.prompts[request.seed % len(follow.prompts)]
-            meta = QuestionMeta(
-                kind=follow.meta.kind,
-                title=f"Follow-up: {follow.meta.title}",
-                skills=follow.meta.skills,
-                rubric=follow.meta.rubric,
-                model_answer=follow.meta.model_answer,
-                follow_ups=[],
-                bank_id=None,
-                language=follow.meta.language,
-                starter_code=None,
-                source="bank",
-                follow_up_of=follow.position,
-            )
+            meta = follow_up_meta(follow.meta, text, follow.position, "bank")
             return QuestionStream(meta=meta, deltas=self._stream(text))
         chosen = self._bank.pick(request)
         return QuestionStream(
@@ -48,8 +42,8 @@ class OfflineInterviewer:
         )
 
     async def evaluate(self, request: AnswerRequest) -> Evaluation:
-        # Scoring takes milliseconds of CPU; a thread keeps token streams on the loop smooth.
-        return await asyncio.to_thread(evaluate_answer, request)
+        # Embedding the answer takes tens of milliseconds of CPU; a thread keeps streams on the loop smooth.
+        return await asyncio.to_thread(self._grader.evaluate, request)
 
     async def aclose(self) -> None:
         return None

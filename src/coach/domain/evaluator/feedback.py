@@ -1,15 +1,97 @@
-"""Turn an analysis into the words a candidate reads: feedback, strengths, improvements."""
+"""The words a candidate reads, built from evidence: quotes for what earned credit, claims for gaps.
+
+A criterion appears under Strengths (with the sentence that earned it) or under To improve (with
+what was missing), never both; "missing" is said only of a claim no sentence supports; an
+asserted misconception is quoted and corrected first.
+"""
 
 from __future__ import annotations
 
 from coach.domain.evaluation import CriterionScore
-from coach.domain.evaluator.coverage import CriterionCoverage
-from coach.domain.evaluator.scoring import Analysis
+from coach.domain.evaluator.analysis import Analysis, CriterionResult
 
-__all__ = ["INJECTION_NOTE", "criterion_scores", "feedback_text", "improvements", "strengths"]
+__all__ = ["COVERED", "criterion_scores", "feedback_text", "improvements", "strengths"]
 
-INJECTION_NOTE = "Part of this answer addressed the grader; it was ignored."
-_COVERED = 0.6
+COVERED = 0.55
+"""A criterion from this coverage up is a strength; below it, something to improve."""
+SUPPORTED = 0.5
+"""A claim from this support up was made; below it (but above zero) it was only touched on."""
+_QUOTE_WORDS = 22
+
+_FLAG_SENTENCES = {
+    "empty": "No answer was given.",
+    "gibberish": "The answer could not be read as a response to the question.",
+    "no_answer": "Saying you don't know is honest; next time reason out loud from what you do know.",
+    "echoes_question": "The answer mostly repeats the question instead of answering it.",
+    "list_of_terms": (
+        "It reads as a list of terms: terms alone earn nothing, so say in sentences what each does and why."
+    ),
+    "padded": "Repetition and filler make the answer longer without adding to it; cut them.",
+}
+INJECTION_NOTE = (
+    "Part of the answer addressed the grader instead of the interviewer; it was ignored and cost a point."
+)
+
+
+def quote(text: str) -> str:
+    """A sentence of the answer, shortened to a readable quote."""
+    words = text.split()
+    short = " ".join(words[:_QUOTE_WORDS]) + (" …" if len(words) > _QUOTE_WORDS else "")
+    return f"“{short.rstrip('.')}”"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "”")) else text + "."
+
+
+def _other_question(analysis: Analysis) -> str | None:
+    if analysis.topic is None or analysis.topic.other_title is None:
+        return None
+    return (
+        f"This answer is about another question (“{analysis.topic.other_title}”) rather than the one asked,"
+        " so its score is capped."
+    )
+
+
+def _strong(analysis: Analysis) -> list[CriterionResult]:
+    if analysis.cap < 3.0:
+        return []
+    ranked = sorted(analysis.criteria, key=lambda r: -r.coverage)
+    return [r for r in ranked if r.coverage >= COVERED and any(e.quote for e in r.evidence)]
+
+
+def _weak(analysis: Analysis) -> list[CriterionResult]:
+    return sorted(
+        (r for r in analysis.criteria if r.coverage < COVERED),
+        key=lambda r: -(r.criterion.weight * (1.0 - r.coverage)),
+    )
+
+
+def strengths(analysis: Analysis) -> list[str]:
+    """Each well-covered criterion with the candidate's sentence that earned it (at most four)."""
+    out = []
+    for result in _strong(analysis)[:4]:
+        best = max(result.evidence, key=lambda e: e.support)
+        out.append(f"{result.criterion.name}: {quote(best.quote or '')} ({best.label}).")
+    return out
+
+
+def _gap(result: CriterionResult) -> str:
+    missing = [e for e in result.evidence if e.support < SUPPORTED]
+    touched = [e for e in missing if e.support > 0]
+    absent = [e for e in missing if e.support == 0]
+    parts = []
+    if absent:
+        parts.append("missing " + _join([e.label for e in absent]))
+    if touched:
+        parts.append("only touched on " + _join([e.label for e in touched]))
+    example = (absent or touched or result.evidence)[0].claim if result.evidence else ""
+    head = f"{result.criterion.name}: " + "; ".join(parts) + "." if parts else f"{result.criterion.name}."
+    return head + (f" For example: {_sentence(example)}" if example else "")
 
 
 def _join(items: list[str], limit: int = 3) -> str:
@@ -19,60 +101,32 @@ def _join(items: list[str], limit: int = 3) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def _lower_first(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text[:1].lower() + text[1:] if text else text
-
-
-def criterion_scores(analysis: Analysis) -> list[CriterionScore]:
-    """Per-criterion 0-10 scores, each with what was covered and what was missing."""
-    out: list[CriterionScore] = []
-    for c in analysis.coverage:
-        parts = []
-        if c.covered:
-            parts.append(f"Covered {_join(c.covered)}.")
-        if c.missing:
-            parts.append(f"Missing {_join(c.missing)}.")
-        # The answer's overall score caps each criterion, so a non-answer cannot shine on one.
-        score = min(10.0 * c.coverage, analysis.score + 2.0) if analysis.flags else 10.0 * c.coverage
-        out.append(CriterionScore(c.criterion.id, c.criterion.name, round(score, 1), " ".join(parts)))
-    return out
-
-
-def strengths(analysis: Analysis) -> list[str]:
-    """What the answer did well, by rubric criterion and structure."""
-    if analysis.score < 1.5:
-        return []
+def improvements(analysis: Analysis) -> list[str]:
+    """Misconceptions (quoted and corrected), then the biggest gaps, then the guards that capped the score."""
     out = [
-        f"{c.criterion.name}: you covered {_join(c.covered)}."
-        for c in sorted(analysis.coverage, key=lambda c: -c.coverage)
-        if c.coverage >= _COVERED and c.covered
+        f"You said {quote(hit.quote)}, but {_lower_first(hit.correction)}" for hit in analysis.misconceptions
     ]
-    if analysis.structure.score >= 0.75:
-        out.append(f"Well structured: the answer has {_join(analysis.structure.present, 5)}.")
-    return out[:4]
+    other = _other_question(analysis)
+    if other:
+        out.append(other + " Answer the question that was asked.")
+    out.extend(_gap(r) for r in _weak(analysis)[:3])
+    if analysis.structure is not None and analysis.structure.missing and analysis.cap >= 3.0:
+        out.append("Structure: " + "; ".join(e.advice for e in analysis.structure.missing[:2]) + ".")
+    for flag in ("list_of_terms", "padded"):
+        if flag in analysis.flags:
+            out.append(_FLAG_SENTENCES[flag])
+    if analysis.injected:
+        out.append(INJECTION_NOTE + " Only the answer to the question is scored.")
+    return out[:6]
 
 
-def _gap(c: CriterionCoverage) -> str:
-    missing = _join(c.missing) or "the key points"
-    return f"{c.criterion.name}: missing {missing}. A strong answer {_lower_first(c.criterion.strong)}."
-
-
-def improvements(analysis: Analysis, injected: bool) -> list[str]:
-    """What to add next time: missing key points (with why, from the rubric) and missing structure."""
-    out: list[str] = []
-    if injected:
-        out.append(INJECTION_NOTE + " Answer the question itself; only that is scored.")
-    gaps = sorted(
-        (c for c in analysis.coverage if c.coverage < _COVERED or c.missing), key=lambda c: c.coverage
-    )
-    out.extend(_gap(c) for c in gaps[:3])
-    if analysis.structure.missing:
-        advice = [e.advice for e in analysis.structure.missing[:2]]
-        out.append("Structure: " + "; ".join(advice) + ".")
-    if "padded" in analysis.flags:
-        out.append("Cut repetition and filler: a concise answer that covers the points scores higher.")
-    return out
+def _lower_first(text: str) -> str:
+    text = _sentence(text)
+    # Keep acronyms and names ("MVCC stops…", "PostgreSQL …") as written.
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and not any(c.isupper() for c in first[1:]):
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _verdict(score: float) -> str:
@@ -81,46 +135,57 @@ def _verdict(score: float) -> str:
     if score >= 7:
         return "Good answer"
     if score >= 5:
-        return "A reasonable start"
+        return "A reasonable answer with gaps"
     if score >= 2.5:
         return "A thin answer"
     return "This did not answer the question"
 
 
-_FLAG_SENTENCE = {
-    "empty": "No answer was given.",
-    "no_answer": "Saying you don't know is honest, but try to reason out loud from what you do know.",
-    "gibberish": "The answer could not be read as a response to the question.",
-    "off_topic": "The answer does not address the question that was asked.",
-    "echoes_question": "The answer mostly repeats the question instead of answering it.",
-}
+def feedback_text(analysis: Analysis, score: float) -> str:
+    """Two to four sentences: the verdict, what earned it or why it was capped, the biggest gap."""
+    out = [f"{_verdict(score)} ({score:.1f}/10)."]
+    guard = next(
+        (f for f in ("empty", "gibberish", "no_answer", "echoes_question") if f in analysis.flags), None
+    )
+    if guard:
+        out.append(_FLAG_SENTENCES[guard])
+    other = _other_question(analysis)
+    if other:
+        out.append(other)
+    elif "list_of_terms" in analysis.flags:
+        out.append(_FLAG_SENTENCES["list_of_terms"])
+    strong = _strong(analysis)
+    if strong and not guard:
+        best = max(strong[0].evidence, key=lambda e: e.support)
+        out.append(
+            f"Strongest on {strong[0].criterion.name.lower()}, where you said {quote(best.quote or '')}."
+        )
+    if analysis.misconceptions:
+        hit = analysis.misconceptions[0]
+        out.append(f"One claim is wrong: {_sentence(hit.correction)}")
+    weak = _weak(analysis)
+    if weak and not guard and len(out) < 4:
+        missing = [e.label for e in weak[0].evidence if e.support < SUPPORTED]
+        if missing:
+            out.append(f"The biggest gap is {weak[0].criterion.name.lower()}: add {_join(missing, 2)}.")
+    if analysis.injected and len(out) < 4:
+        out.append(INJECTION_NOTE)
+    return " ".join(out[:4])
 
 
-def feedback_text(analysis: Analysis, score: float, injected: bool) -> str:
-    """Two or three sentences: verdict with the best-covered area, the biggest gap, any integrity note."""
-    sentences: list[str] = []
-    flag = next((f for f in analysis.flags if f in _FLAG_SENTENCE), None)
-    best = max(analysis.coverage, key=lambda c: c.coverage, default=None)
-    worst = min(analysis.coverage, key=lambda c: c.coverage, default=None)
-    if flag:
-        sentences.append(f"{_verdict(score)} ({score:.1f}/10). {_FLAG_SENTENCE[flag]}")
-    elif best is not None and best.coverage >= _COVERED:
-        sentences.append(f"{_verdict(score)} ({score:.1f}/10): strongest on {best.criterion.name.lower()}.")
-    else:
-        sentences.append(f"{_verdict(score)} ({score:.1f}/10).")
-    if worst is not None and worst.coverage < _COVERED:
-        sentences.append(
-            f"The biggest gap is {worst.criterion.name.lower()}: a strong answer"
-            f" {_lower_first(worst.criterion.strong)}."
+def criterion_scores(analysis: Analysis) -> list[CriterionScore]:
+    """Per-criterion 0-10 scores (never above the answer's cap) with what supported them."""
+    out = []
+    for result in analysis.criteria:
+        made = [e for e in result.evidence if e.support >= SUPPORTED]
+        missing = [e for e in result.evidence if e.support < SUPPORTED]
+        parts = []
+        if made:
+            parts.append("Supported: " + "; ".join(f"{e.label} {quote(e.quote or '')}" for e in made) + ".")
+        if missing:
+            parts.append("Missing: " + _join([e.label for e in missing], 5) + ".")
+        score = min(10.0 * result.coverage, analysis.cap)
+        out.append(
+            CriterionScore(result.criterion.id, result.criterion.name, round(score, 1), " ".join(parts))
         )
-    elif worst is not None and worst.missing:
-        sentences.append(
-            f"To make it complete, add {_join(worst.missing)} under {worst.criterion.name.lower()}."
-        )
-    elif analysis.structure.missing:
-        sentences.append(f"To round it off, {analysis.structure.missing[0].advice}.")
-    else:
-        sentences.append("It covers every point the rubric looks for.")
-    if injected:
-        sentences.append(INJECTION_NOTE)
-    return " ".join(sentences[:3])
+    return out

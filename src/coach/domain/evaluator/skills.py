@@ -1,29 +1,36 @@
-"""Per-skill scores: each skill takes the criteria that speak to it, else the overall score."""
+"""Per-skill scores from the criteria that carry each skill, not a copy of the overall score (pure)."""
 
 from __future__ import annotations
 
 from coach.domain.evaluation import clamp_score
-from coach.domain.evaluator.scoring import Analysis
+from coach.domain.evaluator.analysis import CURVE, Analysis, CriterionResult
 from coach.domain.evaluator.text import content_tokens
 from coach.domain.questions import QuestionMeta
 
 __all__ = ["skill_scores"]
 
 
+def _carrying(skill: str, analysis: Analysis) -> list[CriterionResult]:
+    tagged = [r for r in analysis.criteria if skill in r.criterion.skills]
+    if tagged or any(r.criterion.skills for r in analysis.criteria):
+        return tagged
+    # A rubric without skill tags (an LLM-written one): criteria whose name shares a word with the skill.
+    words = set(content_tokens(skill.replace("_", " ").replace("-", " ")))
+    return [r for r in analysis.criteria if words & set(content_tokens(r.criterion.name))]
+
+
 def skill_scores(meta: QuestionMeta, analysis: Analysis, overall: float) -> dict[str, float]:
-    """A 0-10 score for every skill in `meta.skills`, never above the overall score plus one."""
+    """A 0-10 score per skill of the question: its criteria's coverage, under the answer's caps."""
     out: dict[str, float] = {}
     for skill in meta.skills:
-        words = set(content_tokens(skill.replace("_", " ").replace("-", " ")))
-        related = [
-            c
-            for c in analysis.coverage
-            if words & set(content_tokens(f"{c.criterion.name} {' '.join(c.criterion.key_points)}"))
-        ]
-        if related:
-            mean = sum(10.0 * c.coverage for c in related) / len(related)
-            # Blend with the overall score so one criterion cannot swing a skill far from the answer's grade.
-            out[skill] = clamp_score(min(overall + 1.0, 0.5 * mean + 0.5 * overall))
-        else:
+        results = _carrying(skill, analysis)
+        weight = sum(r.criterion.weight for r in results)
+        if not results or weight <= 0:
             out[skill] = clamp_score(overall)
+            continue
+        coverage = sum(r.criterion.weight * r.coverage for r in results) / weight
+        # The same penalties as the whole answer (padding, misconceptions, caps), scaled to this skill.
+        raw = 10.0 * coverage**CURVE
+        ratio = overall / (10.0 * analysis.coverage**CURVE) if analysis.coverage > 0 else 0.0
+        out[skill] = clamp_score(min(raw * min(1.0, ratio), analysis.cap))
     return out
