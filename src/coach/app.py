@@ -28,6 +28,7 @@ from coach.api.health import HealthController
 from coach.api.http import needs_renewal, request_id_middleware, response_hook
 from coach.api.me import MeController
 from coach.api.metrics import MetricsController, prometheus_config
+from coach.api.openapi import StrictStructSchemaPlugin, state_public_operations
 from coach.api.sessions import SessionController
 from coach.auth.jwt import build_jwt_auth, issue_token
 from coach.logs import configure_logging
@@ -140,7 +141,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         on_app_init=[jwt_auth.on_app_init],
         middleware=[request_id_middleware, rate_limit.middleware, prometheus_config().middleware],
         before_request=check_csrf,
-        plugins=[channels],
+        plugins=[channels, StrictStructSchemaPlugin()],
         before_send=[response_hook(hsts=settings.is_prod, renew=renew)],
         logging_config=None,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -174,4 +175,5 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.jwt_auth = jwt_auth
     app.state.settings = settings
     app.state.allowed_origins = set(origins)
+    state_public_operations(app)
     return app

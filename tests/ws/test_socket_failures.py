@@ -38,6 +38,11 @@ async def test_a_draft_seq_beyond_the_column_gets_an_error_and_the_socket_lives_
         error = await client.until("error")
         assert error["code"] == "bad_message"
         assert "seq" in error["message"]
+    # Nor can a text column hold a NUL character.
+    await client.send({"type": "answer.draft", "question_id": question.id, "seq": 1, "text": "a\u0000b"})
+    error = await client.until("error")
+    assert error["code"] == "bad_message"
+    assert "text" in error["message"]
     # The largest seq the column holds is stored and acknowledged; the socket is still open.
     await client.send({"type": "answer.draft", "question_id": question.id, "seq": 2**31 - 1, "text": "kept"})
     ack = await client.until("answer.ack")

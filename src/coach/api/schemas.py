@@ -8,17 +8,34 @@ from typing import Annotated
 
 import msgspec
 
+from coach.domain.accounts import PASSWORD_MAX, PASSWORD_MIN
 from coach.domain.kinds import Language, Level, SessionType
+from coach.domain.messages import NO_NUL
 from coach.store.models import User
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, description="Email address")]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024, description="8 to 128 characters")]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Email = Annotated[
+    str, msgspec.Meta(min_length=3, max_length=320, pattern=NO_NUL, description="Email address")
+]
+Password = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=1024, pattern=NO_NUL, description="The account's password")
+]
+# The policy's 8-128 characters are checked by the domain with a clear 422 (not msgspec's 400); the schema says so.
+NewPassword = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=1024,
+        pattern=NO_NUL,
+        description=f"{PASSWORD_MIN} to {PASSWORD_MAX} characters, not a common password",
+        extra_json_schema={"extra": {"minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX}},
+    ),
+]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]  # as clean_name allows
 
 
 class RegisterIn(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    password: Password
+    password: NewPassword
     name: Name
 
 
@@ -64,7 +81,9 @@ class ProfilePatch(msgspec.Struct, forbid_unknown_fields=True):
     """Only the fields given change; null clears an optional one."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    target_role: Annotated[str, msgspec.Meta(max_length=100)] | msgspec.UnsetType | None = msgspec.UNSET
+    target_role: Annotated[str, msgspec.Meta(max_length=100, pattern=NO_NUL)] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
     experience_level: Level | msgspec.UnsetType | None = msgspec.UNSET
     preferred_types: Annotated[list[SessionType], msgspec.Meta(max_length=5)] | msgspec.UnsetType = (
         msgspec.UNSET

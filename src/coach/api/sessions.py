@@ -30,7 +30,7 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
     type: SessionType
     difficulty: Difficulty
     duration_minutes: Annotated[int, msgspec.Meta(ge=10, le=90)]
-    role: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "software engineer"
+    role: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=m.NO_NUL)] = "software engineer"
     language: Language | None = None
 
 
@@ -40,10 +40,10 @@ class SessionCreated(msgspec.Struct, frozen=True):
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    question_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    text: Annotated[str, msgspec.Meta(max_length=m.MAX_ANSWER_CHARS)]
-    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    language: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    question_id: m.Id
+    text: m.Text
+    idempotency_key: m.IdempotencyKey
+    language: m.LanguageName | None = None
 
 
 class AnswerAccepted(msgspec.Struct, frozen=True):

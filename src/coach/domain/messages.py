@@ -11,9 +11,12 @@ from typing import Annotated, Literal
 import msgspec
 
 MAX_ANSWER_CHARS = 60_000
-Text = Annotated[str, msgspec.Meta(max_length=MAX_ANSWER_CHARS)]
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-LanguageName = Annotated[str, msgspec.Meta(max_length=20)]
+NO_NUL = r"^[^\x00]*$"
+"""Every string a client sends: no NUL character (PostgreSQL text cannot hold one)."""
+Text = Annotated[str, msgspec.Meta(max_length=MAX_ANSWER_CHARS, pattern=NO_NUL)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NO_NUL)]
+LanguageName = Annotated[str, msgspec.Meta(max_length=20, pattern=NO_NUL)]
+IdempotencyKey = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]
 MAX_SEQ = 2**31 - 1
 """The largest draft `seq`: what the 32-bit integer column storing it holds."""
 
@@ -39,7 +42,7 @@ class AnswerSubmit(Message, tag="answer.submit"):
 
     question_id: Id
     text: Text
-    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    idempotency_key: IdempotencyKey
     language: LanguageName | None = None
 
 
