@@ -88,7 +88,12 @@ _DIRECTIVES = _patterns(
         rf" )?{_GRADER}s?\b",
     ),
     (_ADDRESS, rf"\b(?:dear|hey|hi|hello|attention|attn)[,:]? (?:the )?(?:automated )?{_GRADER}s?\b"),
-    (_ADDRESS, rf"^\W*(?:to (?:the )?)?(?:automated )?{_GRADER}s?\s*[:,]"),
+    # "Evaluator:" heading a line is also how a design names a component; only a directive makes it address.
+    (
+        _ADDRESS,
+        rf"^\W*(?:to (?:the )?)?(?:automated )?{_GRADER}s?\s*[:,](?=[^\n]{{0,80}}\b(?:you|your|please|score"
+        rf"|grade|marks?|points|rate|give|award|assign|ignore|treat|consider|pass|full|perfect)\b)",
+    ),
     (
         _ADDRESS,
         rf"\b(?:i am|i'm|this is) (?:the|your) (?:system|developer|administrator|admin|operator"

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import threading
 
-import msgspec
-
 from coach.domain.bank import Criterion
 from coach.domain.bank_index import Bank
 from coach.domain.evaluation import Evaluation, clamp_score
-from coach.domain.evaluator.address import PROTOTYPES
 from coach.domain.evaluator.analysis import Analysis, analyse
 from coach.domain.evaluator.feedback import criterion_scores, feedback_text, improvements, strengths
-from coach.domain.evaluator.semantic import Embedder, Vector
+from coach.domain.evaluator.semantic import Embedder
 from coach.domain.evaluator.skills import skill_scores
 from coach.domain.evaluator.topic import TopicIndex
 from coach.domain.questions import AnswerRequest
@@ -33,49 +30,30 @@ class Grader:
         self._bank = bank
         self._embedder = embedder
         self._topics: TopicIndex | None = None
-        self._prototypes: list[Vector] | None = None
         self._lock = threading.Lock()
-        self._full: dict[str, float] = {}
 
     @property
     def embedder(self) -> Embedder:
         return self._embedder
 
     def warm(self) -> None:
-        """Embed the bank and the grader-address prototypes now rather than on the first answer."""
+        """Embed the bank's titles now rather than on the first answer."""
         self._index()
 
-    def _index(self) -> tuple[TopicIndex, list[Vector]]:
+    def _index(self) -> TopicIndex:
         with self._lock:
-            if self._topics is None or self._prototypes is None:
+            if self._topics is None:
                 questions = list(self._bank.questions)
-                vectors = self._embedder.embed([f"{q.title}. {q.prompt.strip()}" for q in questions])
+                # Titles, not whole prompts: short to embed at start-up; the rubric check decides anyway.
+                vectors = self._embedder.embed([q.title for q in questions])
                 self._topics = TopicIndex(
                     tuple(q.id for q in questions), tuple(q.title for q in questions), tuple(vectors)
                 )
-                self._prototypes = self._embedder.embed(list(PROTOTYPES))
-            return self._topics, self._prototypes
+            return self._topics
 
     def analyse(self, request: AnswerRequest) -> Analysis:
         """Every measurement behind a score, for the feedback and for an LLM judge's findings."""
-        topics, prototypes = self._index()
-        full = self._reference(request)
-        return analyse(request, self._embedder, topics, prototypes, self._rubric_of, full)
-
-    def _reference(self, request: AnswerRequest) -> float | None:
-        """How much of its rubric the question's own model answer covers: the mark of a full answer."""
-        meta = request.meta
-        if not meta.model_answer.strip():
-            return None
-        key = f"{meta.bank_id}|{meta.title}|{len(meta.rubric)}"
-        with self._lock:
-            cached = self._full.get(key)
-        if cached is None:
-            model = msgspec.structs.replace(request, answer=meta.model_answer)
-            cached = analyse(model, self._embedder, None, [], None, None).base
-            with self._lock:
-                self._full[key] = cached
-        return cached
+        return analyse(request, self._embedder, self._index(), self._rubric_of)
 
     def _rubric_of(self, question_id: str) -> list[Criterion]:
         return list(self._bank.by_id(question_id).rubric)

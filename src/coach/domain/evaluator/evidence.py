@@ -29,7 +29,7 @@ STORY_HIGH = 0.55
 ("I raised the mistake myself, quickly") than a technical paraphrase is from its claim."""
 LEXICAL_SHARE = 0.3
 """Weight of shared content words beside meaning: paraphrase still scores, jargon alone does not."""
-BREVITY = 0.6
+BREVITY = 0.9
 """A sentence needs this share of a claim's content words, in any words, to make all of it."""
 CONTRADICTION = 0.55
 MISCONCEPTION_FLOOR = 0.6

@@ -14,7 +14,7 @@ from coach.domain.evaluator.semantic import Vector, cosine
 
 __all__ = ["CANDIDATES", "TopicIndex", "TopicVerdict", "other_wins"]
 
-CANDIDATES = 3
+CANDIDATES = 5
 SLACK = 0.02
 """A question this much less near than the asked one is still a candidate."""
 OTHER_FLOOR = 0.3
@@ -46,7 +46,7 @@ def other_wins(asked_coverage: float, other_coverage: float) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class TopicIndex:
-    """The bank's questions as vectors: id, title and the vector of "title. prompt"."""
+    """The bank's questions as vectors: id, title and the title's vector."""
 
     ids: tuple[str, ...]
     titles: tuple[str, ...]

@@ -114,7 +114,7 @@ _NEGATORS = re.compile(
 _ITEM_SPLIT = re.compile(r"\s*(?:[,;/|]|\band\b|\bor\b|\bplus\b|&)\s*")
 _LIST_LEAD = re.compile(r"^[^:]{0,60}:\s*")
 _BARE_LIST_MIN_ITEMS = 3
-_TERM_WORDS = 8
+_TERM_WORDS = 5
 _CODE_ITEM = re.compile(r"\w\s*[=<>]=?\s*\w|[\[\]{}]|\w\.\w+\(")
 
 
@@ -209,7 +209,8 @@ def _has_clause(tokens: list[str], *, strict: bool = False) -> bool:
             return True
         if not strict and w in _FINITE and i > 0 and tokens[i - 1] not in _DETERMINERS:
             return True
-    return False
+    # "..., spreads checks across the minute": a clause whose subject came before the comma.
+    return strict and bool(tokens) and tokens[0] in _FINITE and tokens[0].endswith("s")
 
 
 def _is_list(sentence: str) -> tuple[bool, bool]:
@@ -244,7 +245,8 @@ def _unit(sentence: str, source: Source) -> Unit:
     negated = len(_NEGATORS.findall(sentence.lower())) % 2 == 1
     listed, with_lead = _is_list(sentence)
     if listed:
-        weight = 0.2 if with_lead else 0.0
+        # An enumeration under a heading ("Config store: URL, method, timeout") still tells something.
+        weight = 0.5 if with_lead else 0.2
     elif _has_clause(tokens):
         weight = 1.0
     elif _RELATIONS.search(sentence.lower()):
