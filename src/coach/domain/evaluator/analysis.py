@@ -50,6 +50,8 @@ FULL: dict[QuestionType, float] = {
 the graded corpora (docs/evaluator.md): an excellent answer of each kind measures about this much."""
 BREADTH_SHARE = 0.2
 BREADTH_FULL = 8
+FOLLOW_UP_BREADTH = 3
+"""A follow-up asks one thing: three sentences of evidence answer it fully."""
 """Beside the claims covered, how many sentences of the answer carry evidence (up to this many)."""
 STRUCTURE_SHARE = 0.2
 """Behavioral answers: the story's shape (situation, own actions, result, lesson) beside its claims."""
@@ -163,10 +165,12 @@ def analyse(
     coverage = _coverage(results)
 
     correct = [c for r in meta.rubric for c, _ in rubric_claims(r)]
-    hits = _misconceptions(meta.misconceptions, correct, embedder, usable, usable_vectors)
+    # Every sentence, repeats included: saying a wrong thing twice does not make it right.
+    hits = _misconceptions(meta.misconceptions, correct, embedder, units, vectors)
     structure = None
     evidence_sentences = {e.quote for r in results for e in r.evidence if e.support >= EVIDENCE and e.quote}
-    breadth = min(1.0, len(evidence_sentences) / BREADTH_FULL)
+    breadth_full = FOLLOW_UP_BREADTH if meta.follow_up_of is not None else BREADTH_FULL
+    breadth = min(1.0, len(evidence_sentences) / breadth_full)
     base = (1 - BREADTH_SHARE) * coverage + BREADTH_SHARE * breadth
     if meta.kind == "behavioral":
         narrative = " ".join(u.text for u in usable if u.weight >= 1.0)

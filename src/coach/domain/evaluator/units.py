@@ -115,6 +115,8 @@ _ITEM_SPLIT = re.compile(r"\s*(?:[,;/|]|\band\b|\bor\b|\bplus\b|&)\s*")
 _LIST_LEAD = re.compile(r"^[^:]{0,60}:\s*")
 _BARE_LIST_MIN_ITEMS = 3
 _TERM_WORDS = 5
+_LONG_RUN = 6
+_LONG_TERM_WORDS = 8
 _CODE_ITEM = re.compile(r"\w\s*[=<>]=?\s*\w|[\[\]{}]|\w\.\w+\(")
 
 
@@ -128,7 +130,7 @@ class Unit:
     weight: float
     """How much this sentence can earn: 1 for a clause, 0 for a term or a list of terms."""
     negated: bool
-    """An odd number of negations: the sentence denies what it names."""
+    """The sentence negates (not, never, cannot…): it denies what it names."""
     list_like: bool
     concrete: bool = True
     """Tells what happened (a past action, a number, a name) rather than what one "always" does."""
@@ -207,8 +209,11 @@ def _has_clause(tokens: list[str], *, strict: bool = False) -> bool:
             return True
         if w in _SUBJECTS and any(t in _VERBS or t.endswith("ed") for t in tokens[i + 1 : i + 4]):
             return True
-        if not strict and w in _FINITE and i > 0 and tokens[i - 1] not in _DETERMINERS:
-            return True
+        if w in _FINITE and i > 0 and tokens[i - 1] not in _DETERMINERS:
+            # Strictly (list items), only a present tense makes a clause: "the hash changes" does,
+            # a label's participle ("hash reduced to a bucket index") does not.
+            if not strict or (w.endswith("s") and not w.endswith("ss")):
+                return True
     # "..., spreads checks across the minute": a clause whose subject came before the comma.
     return strict and bool(tokens) and tokens[0] in _FINITE and tokens[0].endswith("s")
 
@@ -223,26 +228,29 @@ def _is_list(sentence: str) -> tuple[bool, bool]:
     items = [i for i in _ITEM_SPLIT.split(body.strip().rstrip(".!?")) if i.strip()]
     if len(items) < _BARE_LIST_MIN_ITEMS:
         return False, False
+    # A long run of verbless phrases is a list even when its phrases are long ("average O(1) under
+    # bounded load, worst case O(n) from collisions, ..."); a short one needs short items.
+    long_run = len(items) >= _LONG_RUN
+    limit, share = (_LONG_TERM_WORDS, 0.5) if long_run else (_TERM_WORDS, 0.7)
     terms = [
         i
         for i in items
-        if len(_words(i)) <= _TERM_WORDS
-        and not _has_clause(_words(i), strict=True)
-        and not _CODE_ITEM.search(i)
+        if len(_words(i)) <= limit and not _has_clause(_words(i), strict=True) and not _CODE_ITEM.search(i)
     ]
-    if len(terms) / len(items) < 0.7:
+    if len(terms) / len(items) < share:
         return False, False
     lead_tokens = _words(lead)
     if not lead_tokens:
         # "It uses a, b and c": a verb before the first item is a lead-in too.
         first = _words(items[0])
-        return True, _has_clause(first)
+        return True, _has_clause(first, strict=True)
     return True, _has_clause(lead_tokens) or bool(lead_tokens)
 
 
 def _unit(sentence: str, source: Source) -> Unit:
     tokens = _words(sentence)
-    negated = len(_NEGATORS.findall(sentence.lower())) % 2 == 1
+    # Any negation, not its parity: "never share a bucket, so no keys are compared" still denies.
+    negated = bool(_NEGATORS.search(sentence.lower()))
     listed, with_lead = _is_list(sentence)
     if listed:
         # An enumeration under a heading ("Config store: URL, method, timeout") still tells something.
