@@ -36,11 +36,11 @@ from coach.runtime import Runtime
 from coach.services.bus import ChannelsBus
 from coach.services.channels_backend import ResilientRedisPubSubBackend
 from coach.settings import Settings
-from coach.ws.admin import admin_live_socket
 from coach.store.types import utcnow
+from coach.ws.admin import admin_live_socket
 from coach.ws.interview import interview_socket
-
 from coach.ws.watch import SocketWatch, auth_channel
+
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "dist"
 
 
@@ -87,10 +87,10 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         subscriber_backlog_strategy="dropleft",
     )
     runtime.attach_bus(ChannelsBus(channels))
-
     runtime.sockets = SocketWatch(
         channels, auth_channel(settings.redis_namespace), runtime.token_holds, utcnow
     )
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
         if settings.run_worker:
@@ -99,9 +99,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         try:
             yield
         finally:
-            await runtime.presence.aclose()
             if runtime.sockets is not None:
                 await runtime.sockets.aclose()
+            await runtime.presence.aclose()
             await runtime.aclose()
 
     route_handlers: list[Any] = [

@@ -137,8 +137,10 @@ def test_a_paragraph_to_the_grader_goes_whole_and_a_code_comment_alone() -> None
     )
     kept, dropped = without_grader_text(answer)
     assert dropped == 2
-    assert "concepts" not in kept and "grader" not in kept
-    assert "Sort by start" in kept and "out.sort()" in kept and "return out" in kept
+    assert "concepts" not in kept
+    assert "grader" not in kept
+    for survivor in ("Sort by start", "out.sort()", "return out"):
+        assert survivor in kept
 
 
 def test_grader_text_in_a_code_comment_never_raises_the_score() -> None:

@@ -42,4 +42,4 @@ def skill_scores(meta: QuestionMeta, analysis: Analysis, overall: float) -> dict
 
 def _scaled(base: float, meta: QuestionMeta) -> float:
     """A measure on the 0-10 scale the overall score uses before its penalties (see `analyse`)."""
-    return 10.0 * min(1.0, base / FULL[meta.kind]) ** CURVE
+    return float(10.0 * min(1.0, base / FULL[meta.kind]) ** CURVE)

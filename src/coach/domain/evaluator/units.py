@@ -209,11 +209,11 @@ def _has_clause(tokens: list[str], *, strict: bool = False) -> bool:
             return True
         if w in _SUBJECTS and any(t in _VERBS or t.endswith("ed") for t in tokens[i + 1 : i + 4]):
             return True
-        if w in _FINITE and i > 0 and tokens[i - 1] not in _DETERMINERS:
-            # Strictly (list items), only a present tense makes a clause: "the hash changes" does,
-            # a label's participle ("hash reduced to a bucket index") does not.
-            if not strict or (w.endswith("s") and not w.endswith("ss")):
-                return True
+        # Strictly (list items), only a present tense makes a clause: "the hash changes" does,
+        # a label's participle ("hash reduced to a bucket index") does not.
+        present = w.endswith("s") and not w.endswith("ss")
+        if w in _FINITE and i > 0 and tokens[i - 1] not in _DETERMINERS and (not strict or present):
+            return True
     # "..., spreads checks across the minute": a clause whose subject came before the comma.
     return strict and bool(tokens) and tokens[0] in _FINITE and tokens[0].endswith("s")
 
