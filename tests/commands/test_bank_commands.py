@@ -25,7 +25,9 @@ def bank_toml(question_id: str, *, weights: tuple[float, float, float]) -> str:
 id = "c{i}"
 name = "Criterion {i}"
 weight = {w}
-key_points = ["point {i}"]
+key_points = ["point {i}", "reason {i}"]
+claims = ["In {question_id}, part {i} works like this.", "In {question_id}, part {i} holds because of that."]
+skills = ["caching"]
 weak = "weak"
 fair = "fair"
 strong = "strong"
@@ -43,7 +45,20 @@ title = "Caching basics"
 prompt = "When would you add a cache in front of a database?"
 model_answer = "Read-heavy data, TTL and invalidation."
 follow_ups = ["How do you invalidate it?", "What about stampedes?"]
+misconceptions = [
+  {{ claim = "A cache never serves stale data.", correction = "Every cache can; TTLs bound how stale." }},
+  {{ claim = "A cache always makes reads faster.", correction = "A miss costs an extra round trip." }},
+]
 {criteria}
+[[questions.follow_up_rubrics]]
+question = "How do you invalidate it?"
+claims = ["Delete the key on write.", "Let a TTL expire it."]
+key_points = ["delete on write", "TTL expiry"]
+
+[[questions.follow_up_rubrics]]
+question = "What about stampedes?"
+claims = ["One request refills, others wait.", "Jitter the TTLs."]
+key_points = ["single flight", "jittered TTLs"]
 """
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from coach.domain.bank import BankFile, BankQuestion, Criterion
+from coach.domain.bank import BankFile, BankQuestion, Criterion, FollowUpRubric, Misconception
 from coach.domain.bank_index import Bank, question_text, to_meta
 from coach.domain.kinds import DIFFICULTIES, LANGUAGES, QUESTION_TYPES, ROLES
 from coach.domain.questions import QuestionRequest
@@ -21,8 +21,26 @@ MIN_PER_CELL = 4
 
 def criterion(cid: str, weight: float) -> Criterion:
     return Criterion(
-        id=cid, name=cid.title(), weight=weight, key_points=[f"{cid} point"], weak="w", fair="f", strong="s"
+        id=cid,
+        name=cid.title(),
+        weight=weight,
+        key_points=[f"{cid} point", f"{cid} reason"],
+        weak="w",
+        fair="f",
+        strong="s",
+        claims=[f"The {cid} part works like this.", f"The {cid} part holds because of that."],
+        skills=["caching"],
     )
+
+
+MISCONCEPTIONS = [
+    Misconception("Caches never go stale.", "They do."),
+    Misconception("More is faster.", "No."),
+]
+
+
+def follow_up_rubric(question: str) -> FollowUpRubric:
+    return FollowUpRubric(question, [f"{question} because A.", f"{question} unless B."], ["a", "b"])
 
 
 RUBRIC = [criterion("a", 0.4), criterion("b", 0.3), criterion("c", 0.3)]
@@ -43,8 +61,16 @@ def make_question(**overrides: Any) -> BankQuestion:
         "rubric": RUBRIC,
         "model_answer": "1. Do it.",
         "follow_ups": ["Why?", "What if?"],
+        "misconceptions": MISCONCEPTIONS,
     }
+    if "rubric" not in overrides:
+        # Claims of their own, as the bank requires of every question.
+        fields["rubric"] = [
+            msgspec.structs.replace(c, claims=[f"In {qid}, {x[0].lower()}{x[1:]}" for x in c.claims])
+            for c in RUBRIC
+        ]
     fields.update(overrides)
+    fields.setdefault("follow_up_rubrics", [follow_up_rubric(f) for f in fields["follow_ups"]])
     return BankQuestion(**fields)
 
 
@@ -100,14 +126,24 @@ def test_system_design_file_has_six_per_cell() -> None:
             assert counts[("system_design", d, r)] >= 6, (d, r)
 
 
-def test_system_design_rubrics_cover_scope_estimates_components_and_tradeoffs() -> None:
+def test_system_design_rubrics_are_specific_to_the_system_asked() -> None:
     for q in load_bank().questions:
         if q.type != "system_design":
             continue
         ids = {c.id for c in q.rubric}
-        assert {"requirements", "estimates", "components", "tradeoffs"} <= ids, q.id
-        points = {k for c in q.rubric for k in c.key_points}
-        assert {"scale", "consistency", "failure"} <= points, q.id
+        assert {"requirements", "components", "tradeoffs"} <= ids, q.id
+        assert all(c.claims for c in q.rubric), q.id
+    # No template: a frontend theming question does not expect replication.
+    theming = [q for q in load_bank().questions if "theme" in q.title.lower() or "theming" in q.title.lower()]
+    for q in theming:
+        claims = " ".join(c for r in q.rubric for c in r.claims).lower()
+        assert "replication" not in claims, q.id
+
+
+def test_every_follow_up_has_its_own_rubric_and_every_question_its_misconceptions() -> None:
+    for q in load_bank().questions:
+        assert [r.question for r in q.follow_up_rubrics] == q.follow_ups, q.id
+        assert len(q.misconceptions) >= 2, q.id
 
 
 # -- loader ------------------------------------------------------------------------
@@ -195,13 +231,17 @@ def test_valid_questions_have_no_problems() -> None:
             make_question(rubric=[criterion(str(i), 1 / 6) for i in range(6)]), "3-5 rubric", id="many"
         ),
         pytest.param(
-            make_question(rubric=[*RUBRIC[:2], msgspec.structs.replace(RUBRIC[2], key_points=[])]),
+            make_question(rubric=[*RUBRIC[:2], msgspec.structs.replace(RUBRIC[2], key_points=[" ", "x"])]),
             "no key points",
             id="key-points",
         ),
         pytest.param(make_question(prompt="  "), "empty prompt", id="prompt"),
         pytest.param(make_question(model_answer=""), "empty model_answer", id="model-answer"),
-        pytest.param(make_question(skills=[]), "no skills", id="skills"),
+        pytest.param(
+            make_question(skills=[], rubric=[msgspec.structs.replace(c, skills=[]) for c in RUBRIC]),
+            "no skills",
+            id="skills",
+        ),
         pytest.param(make_question(roles=[]), "no roles", id="roles"),
         pytest.param(make_question(follow_ups=["one"]), "follow_ups", id="follow-ups"),
         pytest.param(make_coding(examples=[]), "without examples", id="examples"),
@@ -216,18 +256,57 @@ def test_valid_questions_have_no_problems() -> None:
         pytest.param(
             make_question(starter_code={"python": "pass"}), "has starter code", id="non-coding-starter"
         ),
+        pytest.param(
+            make_question(
+                rubric=[
+                    *RUBRIC[:2],
+                    msgspec.structs.replace(RUBRIC[2], claims=["Only one."], key_points=["a"]),
+                ]
+            ),
+            "needs 2-5 non-empty claims",
+            id="claims",
+        ),
+        pytest.param(
+            make_question(rubric=[*RUBRIC[:2], msgspec.structs.replace(RUBRIC[2], key_points=["one"])]),
+            "one key point per claim",
+            id="labels",
+        ),
+        pytest.param(
+            make_question(skills=["caching", "networking"]),
+            "carried by no criterion: networking",
+            id="carried",
+        ),
+        pytest.param(
+            make_question(rubric=[*RUBRIC[:2], msgspec.structs.replace(RUBRIC[2], skills=["cooking"])]),
+            "are not some of the question's",
+            id="criterion-skills",
+        ),
+        pytest.param(
+            make_question(misconceptions=MISCONCEPTIONS[:1]), "2-4 misconceptions", id="misconceptions"
+        ),
+        pytest.param(
+            make_question(follow_up_rubrics=[follow_up_rubric("Why?")]),
+            "one rubric per follow-up",
+            id="follow-up-rubrics",
+        ),
     ],
 )
 def test_problems_reports_each_broken_rule(question: BankQuestion, expected: str) -> None:
     problems = Bank([question]).problems()
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{question.id}: ")
-    assert expected in problems[0]
+    assert problems
+    assert all(p.startswith(f"{question.id}: ") for p in problems)
+    assert any(expected in p for p in problems), problems
 
 
 def test_problems_reports_duplicate_ids() -> None:
     problems = Bank([make_question(id="x"), make_question(id="x")]).problems()
     assert problems == ["x: duplicate id (2 questions)"]
+
+
+def test_a_claim_shared_by_two_questions_is_a_template() -> None:
+    problems = Bank([make_question(id="x", rubric=RUBRIC), make_question(id="y", rubric=RUBRIC)]).problems()
+    assert problems
+    assert all(p.startswith("y: claim also in x") for p in problems)
 
 
 def test_weights_within_tolerance_pass() -> None:
@@ -370,8 +449,9 @@ def test_to_meta_defaults_to_python_for_missing_or_unknown_language() -> None:
 def test_to_meta_for_non_coding_has_no_starter_code() -> None:
     meta = to_meta(make_question(), "go")
     assert (meta.starter_code, meta.language) == (None, None)
-    assert meta.rubric == RUBRIC
+    assert meta.rubric == make_question().rubric
     assert meta.follow_ups == ["Why?", "What if?"]
+    assert meta.follow_up_rubrics == make_question().follow_up_rubrics
 
 
 def test_stats_table_lists_every_type_and_total() -> None:

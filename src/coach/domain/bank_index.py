@@ -27,6 +27,8 @@ WEIGHT_TOLERANCE = 0.01
 MIN_CRITERIA = 3
 MAX_CRITERIA = 5
 MIN_FOLLOW_UPS = 2
+MIN_CLAIMS, MAX_CLAIMS = 2, 5
+MIN_MISCONCEPTIONS, MAX_MISCONCEPTIONS = 2, 4
 DEFAULT_LANGUAGE = "python"
 
 Cell = tuple[QuestionType, Difficulty, Role]
@@ -57,6 +59,13 @@ class Bank:
         found.extend(f"{qid}: duplicate id ({n} questions)" for qid, n in counts.items() if n > 1)
         for q in self.questions:
             found.extend(f"{q.id or '<no id>'}: {p}" for p in _question_problems(q))
+        # A claim shared by two questions is a template: it cannot be specific to both.
+        owners: dict[str, str] = {}
+        for q in self.questions:
+            for claim in {" ".join(c.casefold().split()) for r in q.rubric for c in r.claims}:
+                if claim in owners and owners[claim] != q.id:
+                    found.append(f"{q.id}: claim also in {owners[claim]}: {claim!r}")
+                owners.setdefault(claim, q.id)
         return found
 
     # -- coverage -----------------------------------------------------------
@@ -213,6 +222,7 @@ def _question_problems(q: BankQuestion) -> list[str]:
             found.append(f"criterion {c.id!r} has no key points (or a blank one)")
         if c.weight <= 0:
             found.append(f"criterion {c.id!r} has weight {c.weight}, must be positive")
+    found.extend(_rubric_content_problems(q))
     if q.type == "coding":
         if not q.examples:
             found.append("coding question without examples")
@@ -227,6 +237,39 @@ def _question_problems(q: BankQuestion) -> list[str]:
             found.append("coding question without complexity")
     elif q.starter_code:
         found.append(f"{q.type} question has starter code")
+    return found
+
+
+def _claims_problems(where: str, claims: list[str], key_points: list[str], low: int, high: int) -> list[str]:
+    found = []
+    if not low <= len(claims) <= high or any(not c.strip() for c in claims):
+        found.append(f"{where} needs {low}-{high} non-empty claims, has {len(claims)}")
+    if len(key_points) != len(claims):
+        found.append(f"{where} needs one key point per claim ({len(key_points)} for {len(claims)})")
+    return found
+
+
+def _rubric_content_problems(q: BankQuestion) -> list[str]:
+    """The grader's format: claims per criterion, skills carried, misconceptions, a rubric per follow-up."""
+    found: list[str] = []
+    carried: set[str] = set()
+    for c in q.rubric:
+        found.extend(_claims_problems(f"criterion {c.id!r}", c.claims, c.key_points, MIN_CLAIMS, MAX_CLAIMS))
+        if not c.skills or not set(c.skills) <= set(q.skills):
+            found.append(f"criterion {c.id!r} skills {c.skills} are not some of the question's {q.skills}")
+        carried.update(c.skills)
+    if set(q.skills) - carried:
+        found.append(f"skills carried by no criterion: {', '.join(sorted(set(q.skills) - carried))}")
+    if not MIN_MISCONCEPTIONS <= len(q.misconceptions) <= MAX_MISCONCEPTIONS:
+        found.append(
+            f"needs {MIN_MISCONCEPTIONS}-{MAX_MISCONCEPTIONS} misconceptions, has {len(q.misconceptions)}"
+        )
+    if any(not m.claim.strip() or not m.correction.strip() for m in q.misconceptions):
+        found.append("a misconception without its claim or correction")
+    if [r.question for r in q.follow_up_rubrics] != list(q.follow_ups):
+        found.append("follow_up_rubrics must hold one rubric per follow-up, same text, same order")
+    for r in q.follow_up_rubrics:
+        found.extend(_claims_problems(f"follow-up {r.question[:40]!r}", r.claims, r.key_points, 2, 4))
     return found
 
 
