@@ -73,7 +73,7 @@ def evaluation_of(request: AnswerRequest, analysis: Analysis) -> Evaluation:
         strengths=strengths(analysis),
         improvements=improvements(analysis),
         skill_scores=skill_scores(request.meta, analysis, score),
-        criteria=criterion_scores(analysis),
+        criteria=criterion_scores(analysis, request.meta.kind),
         flags=list(analysis.flags),
         model=MODEL_NAME,
     )

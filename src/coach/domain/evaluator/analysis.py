@@ -142,12 +142,16 @@ def analyse(
     vectors = embedder.embed([u.text for u in units]) if units else []
 
     question_vectors = embedder.embed([s for s in _question_sentences(request.question)] or [meta.title])
+    claim_vectors = embedder.embed([c for r in meta.rubric for c, _ in rubric_claims(r)])
     usable: list[Unit] = []
     usable_vectors: list[Vector] = []
     wasted = 0
     for unit, vector in zip(units, vectors, strict=True):
         repeat = any(cosine(vector, v) >= REPEAT for v in usable_vectors)
-        restates = max((cosine(vector, q) for q in question_vectors), default=0.0) >= RESTATES_QUESTION
+        # Restating the question is padding, unless the sentence is nearer still to a claim it makes.
+        to_question = max((cosine(vector, q) for q in question_vectors), default=0.0)
+        to_claims = max((cosine(vector, c) for c in claim_vectors), default=0.0)
+        restates = to_question >= RESTATES_QUESTION and to_question > to_claims
         if repeat or restates or _FILLER_ONLY(unit) or _RESAYS.search(unit.text):
             wasted += 1
             continue

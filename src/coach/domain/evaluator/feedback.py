@@ -8,7 +8,8 @@ asserted misconception is quoted and corrected first.
 from __future__ import annotations
 
 from coach.domain.evaluation import CriterionScore
-from coach.domain.evaluator.analysis import Analysis, CriterionResult
+from coach.domain.evaluator.analysis import CURVE, FULL, Analysis, CriterionResult
+from coach.domain.kinds import QuestionType
 
 __all__ = ["COVERED", "criterion_scores", "feedback_text", "improvements", "strengths"]
 
@@ -173,7 +174,7 @@ def feedback_text(analysis: Analysis, score: float) -> str:
     return " ".join(out[:4])
 
 
-def criterion_scores(analysis: Analysis) -> list[CriterionScore]:
+def criterion_scores(analysis: Analysis, kind: QuestionType) -> list[CriterionScore]:
     """Per-criterion 0-10 scores (never above the answer's cap) with what supported them."""
     out = []
     for result in analysis.criteria:
@@ -184,7 +185,8 @@ def criterion_scores(analysis: Analysis) -> list[CriterionScore]:
             parts.append("Supported: " + "; ".join(f"{e.label} {quote(e.quote or '')}" for e in made) + ".")
         if missing:
             parts.append("Missing: " + _join([e.label for e in missing], 5) + ".")
-        score = min(10.0 * result.coverage, analysis.cap)
+        # On the overall score's scale (per kind), under the answer's cap.
+        score = min(10.0 * min(1.0, result.coverage / FULL[kind]) ** CURVE, analysis.cap)
         out.append(
             CriterionScore(result.criterion.id, result.criterion.name, round(score, 1), " ".join(parts))
         )
