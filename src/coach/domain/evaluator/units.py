@@ -107,11 +107,12 @@ _RELATIONS = re.compile(
     r"\b(because|since|so that|therefore|thus|hence|unless|otherwise|instead of|rather than|in order to|"
     r"which means|leads? to|results? in|due to)\b|->|→|=>"
 )
+_MEASURE = re.compile(r"\bO\([^)]*\)|\d")
 _NEGATORS = re.compile(
     r"\b(not|no|never|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|shouldn't|"
     r"wouldn't|couldn't|hasn't|haven't|without|neither|nor|nothing|impossible)\b|n't\b"
 )
-_ITEM_SPLIT = re.compile(r"\s*(?:[,;/|]|\band\b|\bor\b|\bplus\b|&)\s*")
+_ITEM_SPLIT = re.compile(r"\s*(?:[,;|]|\band\b|\bor\b|\bplus\b|&)\s*")
 _LIST_LEAD = re.compile(r"^[^:]{0,60}:\s*")
 _BARE_LIST_MIN_ITEMS = 3
 _TERM_WORDS = 5
@@ -259,6 +260,8 @@ def _unit(sentence: str, source: Source) -> Unit:
         weight = 1.0
     elif _RELATIONS.search(sentence.lower()):
         weight = 0.8
+    elif _MEASURE.search(sentence) and len(tokens) >= 3:
+        weight = 0.6  # "O(n) time and space", "p99 under 200 ms": a measured claim without a verb
     elif len(tokens) >= 12:
         weight = 0.6
     elif len(tokens) >= 7:
