@@ -8,7 +8,7 @@ import * as v from "../lib/validate.js";
 export async function render(main) {
   const me = await loadUser();
   if (!me) return;
-  const name = field({ label: "Name", name: "name", testid: "profile-name", attrs: { required: true, maxlength: 200, autocomplete: "name", value: me.name } });
+  const name = field({ label: "Name", name: "name", testid: "profile-name", attrs: { required: true, maxlength: 100, autocomplete: "name", value: me.name } });
   const role = field({
     label: "Target role",
     name: "target_role",
@@ -40,7 +40,7 @@ export async function render(main) {
     event.preventDefault();
     saved.hidden = true;
     const ok = validateForm(form, {
-      name: () => v.required(name.control.value, "Name") || v.maxLength(name.control.value, 200, "Name"),
+      name: () => v.required(name.control.value, "Name") || v.maxLength(name.control.value, 100, "Name"),
       target_role: () => v.maxLength(role.control.value, 100, "Target role"),
     });
     if (!ok) return;

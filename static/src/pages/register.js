@@ -5,7 +5,7 @@ import { busy, field, formAlert, showApiError, validateForm } from "../lib/forms
 import * as v from "../lib/validate.js";
 
 export function render(main) {
-  const name = field({ label: "Name", name: "name", testid: "register-name", attrs: { required: true, autocomplete: "name", maxlength: 200 } });
+  const name = field({ label: "Name", name: "name", testid: "register-name", attrs: { required: true, autocomplete: "name", maxlength: 100 } });
   const email = field({ label: "Email", name: "email", type: "email", testid: "register-email", attrs: { required: true, autocomplete: "email" } });
   const password = field({
     label: "Password",
@@ -21,7 +21,7 @@ export function render(main) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const ok = validateForm(form, {
-      name: () => v.required(name.control.value, "Name") || v.maxLength(name.control.value, 200, "Name"),
+      name: () => v.required(name.control.value, "Name") || v.maxLength(name.control.value, 100, "Name"),
       email: () => v.email(email.control.value),
       password: () => v.password(password.control.value),
     });
