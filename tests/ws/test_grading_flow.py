@@ -10,7 +10,6 @@ are read from the database; everything else is what the socket pushed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -26,7 +25,7 @@ from coach.domain.questions import AnswerRequest, QuestionMeta
 from coach.llm.bank_loader import load_bank
 from coach.store.models import AnswerEvaluation, InterviewAnswer
 from tests.support.factories import Account
-from tests.support.http import new_session, register_http
+from tests.support.http import new_session
 from tests.support.server import ServerThread
 from tests.support.wsclient import Client
 
@@ -37,17 +36,6 @@ FOLLOW_UP_NAME = "Answer to the follow-up"
 DURATION_MINUTES = 10
 QUOTED_WORDS = 22
 """Feedback quotes up to this many words of a sentence; the sentences written here stay shorter."""
-
-
-@pytest.fixture
-async def http(server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.http, timeout=20) as client:
-        yield client
-
-
-@pytest.fixture
-async def account(http: httpx.AsyncClient) -> Account:
-    return await register_http(http)
 
 
 def grader_of(server: ServerThread) -> Grader:

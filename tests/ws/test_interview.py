@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -27,17 +26,6 @@ GOOD_ANSWER = (
     "the others. For example a web server may use worker processes for isolation and threads for I/O. "
     "The trade-off is safety versus sharing: shared memory needs locks to avoid race conditions."
 )
-
-
-@pytest.fixture
-async def http(server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.http, timeout=20) as client:
-        yield client
-
-
-@pytest.fixture
-async def account(http: httpx.AsyncClient) -> Account:
-    return await register_http(http)
 
 
 async def count(db: async_sessionmaker[AsyncSession], model: type) -> int:

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.store.models import InterviewSession
 from coach.store.types import utcnow
 from tests.support.factories import Account
-from tests.support.http import new_session, register_http
+from tests.support.http import new_session
 from tests.support.server import ServerThread
 from tests.support.wsclient import Client
 from tests.ws.test_interview import GOOD_ANSWER
-
-
-@pytest.fixture
-async def http(server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.http, timeout=20) as client:
-        yield client
-
-
-@pytest.fixture
-async def account(http: httpx.AsyncClient) -> Account:
-    return await register_http(http)
 
 
 async def model_answer(http: httpx.AsyncClient, account: Account, sid: str, qid: str) -> httpx.Response:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 import redis.asyncio as aioredis
@@ -15,12 +13,6 @@ from tests.support.wsclient import Client
 from tests.ws.test_interview import GOOD_ANSWER
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["postgres"], indirect=True)]
-
-
-@pytest.fixture
-async def http(server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.http, timeout=20) as client:
-        yield client
 
 
 async def test_sockets_resync_and_get_feedback_after_the_pubsub_connection_is_killed(

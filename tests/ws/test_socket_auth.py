@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -22,17 +22,6 @@ from tests.support.http import new_session, register_http
 from tests.support.server import ServerThread
 from tests.support.wsclient import Client
 from tests.ws.test_interview import GOOD_ANSWER
-
-
-@pytest.fixture
-async def http(server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.http, timeout=20) as client:
-        yield client
-
-
-@pytest.fixture
-async def account(http: httpx.AsyncClient) -> Account:
-    return await register_http(http)
 
 
 async def closed_with(connection: ClientConnection, timeout: float = 10) -> tuple[int | None, list[str]]:

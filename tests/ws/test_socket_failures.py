@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -11,20 +10,9 @@ from websockets.exceptions import ConnectionClosed
 
 from coach.services import answers
 from tests.support.factories import Account
-from tests.support.http import new_session, register_http
+from tests.support.http import new_session
 from tests.support.server import ServerThread
 from tests.support.wsclient import Client
-
-
-@pytest.fixture
-async def http(server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.http, timeout=20) as client:
-        yield client
-
-
-@pytest.fixture
-async def account(http: httpx.AsyncClient) -> Account:
-    return await register_http(http)
 
 
 async def test_a_draft_seq_beyond_the_column_gets_an_error_and_the_socket_lives_on(

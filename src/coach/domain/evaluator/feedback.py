@@ -11,7 +11,7 @@ from coach.domain.evaluation import CriterionScore
 from coach.domain.evaluator.analysis import CURVE, FULL, Analysis, CriterionResult
 from coach.domain.kinds import QuestionType
 
-__all__ = ["COVERED", "criterion_scores", "feedback_text", "improvements", "strengths"]
+__all__ = ["COVERED", "FLAG_SENTENCES", "criterion_scores", "feedback_text", "improvements", "strengths"]
 
 COVERED = 0.55
 """A criterion from this coverage up is a strength; below it, something to improve."""
@@ -19,7 +19,7 @@ SUPPORTED = 0.5
 """A claim from this support up was made; below it (but above zero) it was only touched on."""
 _QUOTE_WORDS = 22
 
-_FLAG_SENTENCES = {
+FLAG_SENTENCES = {
     "empty": "No answer was given.",
     "gibberish": "The answer could not be read as a response to the question.",
     "no_answer": "Saying you don't know is honest; next time reason out loud from what you do know.",
@@ -115,7 +115,7 @@ def improvements(analysis: Analysis) -> list[str]:
         out.append("Structure: " + "; ".join(e.advice for e in analysis.structure.missing[:2]) + ".")
     for flag in ("list_of_terms", "padded"):
         if flag in analysis.flags:
-            out.append(_FLAG_SENTENCES[flag])
+            out.append(FLAG_SENTENCES[flag])
     if analysis.injected:
         out.append(INJECTION_NOTE + " Only the answer to the question is scored.")
     return out[:6]
@@ -149,12 +149,12 @@ def feedback_text(analysis: Analysis, score: float) -> str:
         (f for f in ("empty", "gibberish", "no_answer", "echoes_question") if f in analysis.flags), None
     )
     if guard:
-        out.append(_FLAG_SENTENCES[guard])
+        out.append(FLAG_SENTENCES[guard])
     other = _other_question(analysis)
     if other:
         out.append(other)
     elif "list_of_terms" in analysis.flags:
-        out.append(_FLAG_SENTENCES["list_of_terms"])
+        out.append(FLAG_SENTENCES["list_of_terms"])
     strong = _strong(analysis)
     if strong and not guard:
         best = max(strong[0].evidence, key=lambda e: e.support)

@@ -17,7 +17,7 @@ import msgspec
 from coach.domain.evaluation import CriterionScore, Evaluation, clamp_score
 from coach.domain.evaluator.analysis import INJECTION_PENALTY, Analysis
 from coach.domain.evaluator.evidence import MisconceptionHit
-from coach.domain.evaluator.feedback import SUPPORTED
+from coach.domain.evaluator.feedback import FLAG_SENTENCES, SUPPORTED
 from coach.domain.evaluator.text import content_tokens
 
 __all__ = [
@@ -48,15 +48,6 @@ _GUARD_FACTS = {
     "padded": "Much of the answer repeats itself or is filler.",
 }
 
-_GUARD_NOTES = {
-    "empty": "No answer was given.",
-    "gibberish": "The answer could not be read as a response to the question.",
-    "no_answer": "Saying you don't know is honest; next time reason out loud from what you do know.",
-    "echoes_question": "The answer mostly repeats the question instead of answering it.",
-    "list_of_terms": (
-        "It reads as a list of terms: terms alone earn nothing, so say in sentences what each does and why."
-    ),
-}
 _LIST_WORDS = frozenset(content_tokens("list listing listed terms keywords buzzwords"))
 _OTHER_WORDS = ("another question", "different question", "other question", "not the question")
 
@@ -210,7 +201,7 @@ def _guard_notes(findings: Findings, texts: Sequence[str], bit: bool) -> list[st
         if flag not in findings.flags:
             continue
         if bit or (flag == "list_of_terms" and not (said & _LIST_WORDS)):
-            notes.append(_GUARD_NOTES[flag])
+            notes.append(FLAG_SENTENCES[flag])
     return notes
 
 
