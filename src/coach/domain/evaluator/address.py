@@ -40,6 +40,7 @@ _SELF = re.compile(
     r"(?:already\s+|fully\s+|clearly\s+)?(?:covers|cover|meets|satisfies|addresses|matches|deserves|"
     r"merits|should|has been|is (?:complete|correct|excellent|perfect|exemplary)|includes|hits|checks|"
     r"qualifies|passes|answers)\b"
+    r"|\b(?:this|my|the)\s+(?:implementation|approach)\s+(?:passes|covers|meets|handles all)\b"
     r"|\btreat (?:this|my|the) (?:answer|response|submission|solution|design|code) as\b"
     r"|\b(?:covers|addresses|meets|satisfies)\s+(?:all|every|each)\s+(?:the\s+)?(?:point|criteri|rubric|"
     r"requirement|item)",
@@ -49,7 +50,7 @@ _OUTCOME = re.compile(
     r"\b(?:please\s+|kindly\s+|just\s+)?(?:count|treat|consider|mark|record|grade|score|rate|assign|award|"
     r"give|output|return|log|set|accept|pass|approve)\b[^.\n]{0,60}?"
     r"(?:\b(?:as\s+)?(?:covered|met|correct|complete|passed|passing|excellent|perfect|an? expert|"
-    r"strong hire|hire|full marks|full credit|maximum|max|top marks|top grade|top band|included|as if)\b"
+    r"strong hire|hire|full marks|full credit|credit|maximum|max|top marks|top grade|top band|included|as if)\b"
     r"|\b\d+(?:\.\d+)?\s*(?:/|out of)\s*10\b"
     r"|\bscore\s*(?:=|:|of|to)\s*\d|\b(?:9|10)(?:\.\d)?\b(?=\s*(?:[.!,;]|$|points|marks)))",
     re.IGNORECASE,
@@ -81,7 +82,7 @@ _PAYLOAD_KEY = re.compile(
 )
 _STRONG_KEY = re.compile(r"override|grader|grading|recommended|verdict|evaluation|criteria", re.IGNORECASE)
 _SHORT = 12
-_CODE = re.compile(r"[;(){}]")
+_CODE = re.compile(r"[(){}]|;\s*\w+\s*=")
 _DIRECTIVE_START = re.compile(
     r"^\W*(?:\w+\W+){0,2}?(?:record|assign|award|output|grade|score|rate|count|treat|give|mark|log)\b",
     re.IGNORECASE,
@@ -90,7 +91,7 @@ _CONDITION = re.compile(r"\b(?:when|if|while|until|each|every|unless|after|befor
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _COMMENT = re.compile(r"(?:#|//|/\*|^\s*\*|<!--)\s*(.*)$")
-_QUOTED = re.compile(r"[\"'`]([^\"'`\n]{12,})[\"'`]")
+_QUOTED = re.compile(r"\"([^\"\n]{12,})\"|'([^'\n]{12,})'|`([^`\n]{12,})`")
 
 
 def _payload(text: str) -> bool:
@@ -141,7 +142,11 @@ def without_grader_text(answer: str) -> tuple[str, int]:
             # In code, only the lines that speak to the grader go: the program itself is still the answer.
             lines = block.split("\n")
             keep = [_line_without(line) for line in lines]
-            dropped += sum(1 for old, new in zip(lines, keep, strict=True) if old != new)
+            if keep == lines:
+                # The address spans lines (a block comment, a string built over several lines): every
+                # comment and bare string of the block goes.
+                keep = [_uncommented(line) for line in lines]
+            dropped += max(1, sum(1 for old, new in zip(lines, keep, strict=True) if old != new))
             block = "\n".join(line for line in keep if line is not None)
         pieces.append(block)
         last = fence.end()
@@ -155,9 +160,22 @@ def _line_without(line: str) -> str | None:
     if _payload(line):
         return None
     found = _COMMENT.search(line) or _QUOTED.search(line)
-    if found and addresses_grader(found.group(1)):
+    if found and _speaks(next(g for g in found.groups() if g is not None)):
         return line[: found.start()].rstrip() if found.re is _COMMENT else None
     return line
+
+
+def _speaks(text: str) -> bool:
+    units, _ = split_units(text)
+    return addresses_grader(text) or any(addresses_grader(u.text) for u in units)
+
+
+def _uncommented(line: str) -> str | None:
+    stripped = line.strip()
+    if stripped.startswith(("#", "//", "/*", "*", "<!--", '"', "'", "`")) and not stripped.startswith("```"):
+        return None
+    found = _COMMENT.search(line)
+    return line[: found.start()].rstrip() if found else line
 
 
 def _prose_without(text: str) -> tuple[str, int]:

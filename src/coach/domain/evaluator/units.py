@@ -173,7 +173,9 @@ def split_units(answer: str) -> tuple[list[Unit], str]:
 
 def _take_code(code: str, comments: list[str], code_lines: list[str]) -> None:
     for match in _BLOCK_COMMENT.finditer(code):
-        comments.append(next(g for g in match.groups() if g is not None))
+        body = next(g for g in match.groups() if g is not None)
+        # One comment, however many lines: drop the " * " margins and read it as prose.
+        comments.append(" ".join(re.sub(r"^\s*\*+\s?", "", line) for line in body.split("\n")))
     code = _BLOCK_COMMENT.sub("", code)
     for line in code.split("\n"):
         found = _LINE_COMMENT.search(line)
