@@ -69,7 +69,7 @@ trust try turn understand update upgrade use validate verify visit wait walk wan
 worry write
 """
 _IRREGULAR = _wordset(
-    """began begun broke broken brought built bought caught chose chosen came cut dealt did done drew
+    """goes began begun broke broken brought built bought caught chose chosen came cut dealt did done drew
     drove ate fell felt fought found flew forgot forgave froze gave given went gone grew grown heard held
     hid hit hurt kept knew known laid led left lent lost made meant met paid put quit ran rang read rode
     rose said saw seen sent set shook shot showed shown shut sang sat slept spent split spoke stood stole
