@@ -93,9 +93,12 @@ async function route() {
   const page = !match ? notFound : route.admin && user?.role !== "admin" ? notFound : route.page;
   document.title = `${route && page !== notFound ? route.title : "Not found"} · Coach`;
   drawNav(route?.nav);
-  main.replaceChildren();
+  // Each render draws into a view of its own: a slower render of an earlier route that finishes
+  // late fills its own detached view, never the page the user is on now (no doubled forms).
+  const view = h("div", { class: "view" });
+  main.replaceChildren(view);
   main.className = `page page-${(route?.path || "missing").split("/")[1] || "home"}`;
-  const result = page.render(main, { params: match?.params || {}, query, user });
+  const result = page.render(view, { params: match?.params || {}, query, user });
   const done = result instanceof Promise ? await result : result;
   if (seq !== renderSeq) {
     // The user navigated away while the page was loading.
