@@ -102,3 +102,31 @@ async def test_a_token_expiring_mid_interview_is_renewed_without_a_visible_break
     async with db() as s:
         drafts = [a.draft_text for a in (await s.execute(select(InterviewAnswer))).scalars()]
     assert drafts == [typed]
+
+
+async def test_log_out_everywhere_ends_the_login_on_another_device_and_closes_its_room(web: Browser) -> None:
+    # The other device's renewal after its room was closed is refused: that is the point.
+    web.allow(failed_resource(401))
+    user = new_user("Grace Hopper")
+    laptop = await web.page(await web.context())
+    await register(web, laptop, user)
+
+    phone = await web.page(await web.context())
+    await web.goto(phone, "/login")
+    await phone.get_by_test_id("login-email").fill(user.email)
+    await phone.get_by_test_id("login-password").fill(user.password)
+    await phone.get_by_test_id("login-submit").click()
+    await phone.wait_for_url(re.compile(r"#/dashboard$"))
+    await start_interview(web, phone, type_="technical")
+    await expect(phone.get_by_test_id("answer-text")).to_be_visible()
+
+    await web.goto(laptop, "/profile")
+    laptop.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await laptop.get_by_test_id("logout-everywhere").click()
+    await laptop.wait_for_url(re.compile(r"#/login"))
+
+    await phone.wait_for_url(re.compile(r"#/login"), timeout=10_000)
+    await expect(phone.get_by_text("Your login expired. Please log in again.")).to_be_visible()
+    status = await phone.evaluate("fetch('/api/me', {credentials: 'same-origin'}).then(r => r.status)")
+    assert status == 401
+    await web.shot(phone, "room-closed-by-logout-everywhere")

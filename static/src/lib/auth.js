@@ -102,9 +102,10 @@ export function userExpired() {
   if (me) setUser(null);
 }
 
-export async function logout() {
+export async function logout({ everywhere = false } = {}) {
   try {
-    await post("/api/auth/logout");
+    // Everywhere: every token of the user is revoked and their open sockets close on every device.
+    await post(everywhere ? "/api/auth/logout-all" : "/api/auth/logout");
   } catch {
     // Already logged out or offline: either way the app forgets the user.
   }

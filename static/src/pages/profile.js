@@ -1,6 +1,7 @@
 import { patch } from "../lib/api.js";
-import { loadUser, userUpdated } from "../lib/auth.js";
+import { loadUser, logout, userUpdated } from "../lib/auth.js";
 import { announce, h, nextId } from "../lib/dom.js";
+import { navigate } from "../lib/router.js";
 import { busy, field, formAlert, showApiError, validateForm } from "../lib/forms.js";
 import { LANGUAGES, LEVELS, SESSION_TYPES, dateTime } from "../lib/format.js";
 import * as v from "../lib/validate.js";
@@ -64,6 +65,21 @@ export async function render(main) {
     }, "Saving…");
   });
 
+  const everywhere = h(
+    "button",
+    {
+      type: "button",
+      class: "button secondary",
+      "data-testid": "logout-everywhere",
+      onclick: async () => {
+        if (!window.confirm("Log out on every device and browser? Open interviews elsewhere will close.")) return;
+        await logout({ everywhere: true });
+        navigate("/login");
+      },
+    },
+    "Log out everywhere",
+  );
+
   main.append(
     h(
       "section",
@@ -72,6 +88,13 @@ export async function render(main) {
       h("p", { class: "muted" }, `${me.email} · member since ${dateTime(me.created_at)}`),
       h("p", {}, "New interviews start from these preferences; you can change them per interview."),
       form,
+    ),
+    h(
+      "section",
+      { class: "card narrow", "aria-labelledby": "sessions-heading" },
+      h("h2", { id: "sessions-heading" }, "Signed-in devices"),
+      h("p", { class: "muted" }, "Lost a laptop or used a shared computer? End every login at once."),
+      everywhere,
     ),
   );
 }
