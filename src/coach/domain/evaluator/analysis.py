@@ -30,7 +30,7 @@ from coach.domain.injection import detect_injection
 from coach.domain.kinds import QuestionType
 from coach.domain.questions import AnswerRequest
 
-__all__ = ["Analysis", "CriterionResult", "analyse", "rubric_claims"]
+__all__ = ["Analysis", "CriterionResult", "analyse", "rubric_claims", "scale"]
 
 REPEAT = 0.8
 """Two sentences this close say the same thing: the second adds length, not content."""
@@ -203,7 +203,7 @@ def analyse(
     flags: list[str] = []
     total_units = len(units) + (1 if code_units else 0)
     waste = min(0.6, wasted / total_units) if total_units else 0.0
-    score = 10.0 * min(1.0, base / FULL[meta.kind]) ** CURVE
+    score = scale(base, meta.kind)
     score = score * (1.0 - waste) - WASTE_POINTS * waste
     if waste >= 0.25:
         flags.append("padded")
@@ -222,6 +222,11 @@ def analyse(
     return Analysis(
         results, hits, structure, quality, topic, injected, reasons, waste, coverage, base, cap, score, flags
     )
+
+
+def scale(measure: float, kind: QuestionType) -> float:
+    """A 0-1 measure of evidence on the 0-10 scale, before penalties and caps: full marks at FULL[kind]."""
+    return float(10.0 * min(1.0, measure / FULL[kind]) ** CURVE)
 
 
 def _criteria(

@@ -8,7 +8,7 @@ asserted misconception is quoted and corrected first.
 from __future__ import annotations
 
 from coach.domain.evaluation import CriterionScore
-from coach.domain.evaluator.analysis import CURVE, FULL, Analysis, CriterionResult
+from coach.domain.evaluator.analysis import Analysis, CriterionResult, scale
 from coach.domain.kinds import QuestionType
 
 __all__ = ["COVERED", "FLAG_SENTENCES", "criterion_scores", "feedback_text", "improvements", "strengths"]
@@ -186,7 +186,7 @@ def criterion_scores(analysis: Analysis, kind: QuestionType) -> list[CriterionSc
         if missing:
             parts.append("Missing: " + _join([e.label for e in missing], 5) + ".")
         # On the overall score's scale (per kind), under the answer's cap.
-        score = min(10.0 * min(1.0, result.coverage / FULL[kind]) ** CURVE, analysis.cap)
+        score = min(scale(result.coverage, kind), analysis.cap)
         out.append(
             CriterionScore(result.criterion.id, result.criterion.name, round(score, 1), " ".join(parts))
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.domain.evaluation import clamp_score
-from coach.domain.evaluator.analysis import CURVE, FULL, Analysis, CriterionResult
+from coach.domain.evaluator.analysis import Analysis, CriterionResult, scale
 from coach.domain.evaluator.text import content_tokens
 from coach.domain.questions import QuestionMeta
 
@@ -32,14 +32,10 @@ def skill_scores(meta: QuestionMeta, analysis: Analysis, overall: float) -> dict
         # The answer's measure in the proportion of this skill's coverage to the whole rubric's, on the
         # same per-kind scale as the overall score: a skill every criterion carries scores the answer.
         share = coverage / analysis.coverage if analysis.coverage > 0 else 0.0
-        raw = _scaled(analysis.base * share, meta)
-        whole = _scaled(analysis.base, meta)
+        raw = scale(analysis.base * share, meta.kind)
+        whole = scale(analysis.base, meta.kind)
         # The same penalties as the whole answer (padding, misconceptions, caps), scaled to this skill.
         ratio = overall / whole if whole > 0 else 0.0
         out[skill] = clamp_score(min(raw * min(1.0, ratio), analysis.cap))
     return out
 
-
-def _scaled(base: float, meta: QuestionMeta) -> float:
-    """A measure on the 0-10 scale the overall score uses before its penalties (see `analyse`)."""
-    return float(10.0 * min(1.0, base / FULL[meta.kind]) ** CURVE)
