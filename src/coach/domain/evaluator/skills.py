@@ -38,4 +38,3 @@ def skill_scores(meta: QuestionMeta, analysis: Analysis, overall: float) -> dict
         ratio = overall / whole if whole > 0 else 0.0
         out[skill] = clamp_score(min(raw * min(1.0, ratio), analysis.cap))
     return out
-
