@@ -8,6 +8,8 @@ from datetime import datetime
 
 import msgspec
 
+from coach.domain.evaluator import MODEL_NAME as GRADER_MODEL
+
 PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
@@ -17,11 +19,12 @@ PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
 }
 """USD per million (prompt, completion) tokens; unknown and offline models cost 0."""
 
-OFFLINE_MODELS = frozenset({"offline", "offline-rubric"})
+OFFLINE_MODELS = frozenset({"offline", "offline-rubric", GRADER_MODEL})
+"""The offline grader's name now, and the keyword evaluator's ("offline-rubric") in stored evaluations."""
 
 
 def is_llm(model: str | None) -> bool:
-    """Whether an evaluation's model is a remote LLM (the offline rubric evaluator is not)."""
+    """Whether an evaluation's model is a remote LLM (the offline grader is not)."""
     return bool(model) and model not in OFFLINE_MODELS
 
 
