@@ -46,10 +46,6 @@ QUALITY = Quality(
     idk=False,
     gibberish=False,
     echo=False,
-    relevance=0.5,
-    substance=0.5,
-    repetition=0.0,
-    filler=0.0,
 )
 
 

@@ -152,7 +152,7 @@ def analyse(
         to_question = max((cosine(vector, q) for q in question_vectors), default=0.0)
         to_claims = max((cosine(vector, c) for c in claim_vectors), default=0.0)
         restates = to_question >= RESTATES_QUESTION and to_question > to_claims
-        if repeat or restates or _FILLER_ONLY(unit) or _RESAYS.search(unit.text):
+        if repeat or restates or _filler_only(unit) or _RESAYS.search(unit.text):
             wasted += 1
             continue
         if _PADDING.search(unit.text):
@@ -181,15 +181,7 @@ def analyse(
         structure = structure_of("behavioral", normalise(narrative))
         base = (1 - STRUCTURE_SHARE) * base + STRUCTURE_SHARE * structure.score
     question_tokens = frozenset(content_tokens(f"{request.question} {meta.title}"))
-    quality = assess_quality(
-        text,
-        f"{meta.title}. {request.question}",
-        content_tokens(text),
-        question_tokens,
-        question_tokens,
-        saturation=30,
-        is_code=is_code,
-    )
+    quality = assess_quality(text, f"{meta.title}. {request.question}", question_tokens, is_code=is_code)
     topic = None
     prose_vectors = [v for u, v in zip(usable, usable_vectors, strict=True) if u.weight >= 0.4]
     if topics is not None and rubric_of is not None and meta.follow_up_of is None and prose_vectors:
@@ -279,7 +271,7 @@ _FILLER_WORDS = frozenset(
 )
 
 
-def _FILLER_ONLY(unit: Unit) -> bool:
+def _filler_only(unit: Unit) -> bool:
     tokens = content_tokens(unit.text)
     return bool(tokens) and all(t in _FILLER_WORDS for t in tokens)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach.domain.evaluator.semantic import Vector, cosine
 from coach.domain.evaluator.text import content_tokens
@@ -61,9 +62,11 @@ def _lexical(claim_tokens: frozenset[str], unit_tokens: frozenset[str]) -> float
     return len(claim_tokens & unit_tokens) / len(claim_tokens) if claim_tokens else 0.0
 
 
-def _negated(text: str) -> bool:
+@lru_cache(maxsize=20_000)
+def _claim_facts(text: str) -> tuple[frozenset[str], bool]:
+    """A rubric text's content words and whether it negates: the same for every answer, so computed once."""
     units, _ = split_units(text)
-    return bool(units) and units[0].negated
+    return frozenset(content_tokens(text)), bool(units) and units[0].negated
 
 
 def claim_evidence(
@@ -79,8 +82,7 @@ def claim_evidence(
     unit_tokens = [frozenset(content_tokens(u.text)) for u in units]
     out = []
     for (claim, label), cvec in zip(claims, claim_vectors, strict=True):
-        ctokens = frozenset(content_tokens(claim))
-        claim_negated = _negated(claim)
+        ctokens, claim_negated = _claim_facts(claim)
         best, quote = 0.0, None
         for unit, uvec, utokens in zip(units, unit_vectors, unit_tokens, strict=True):
             if unit.weight <= 0:
@@ -120,9 +122,9 @@ def misconception_hits(
     for (claim, correction), mvec, true_vectors, true_tokens in zip(
         misconceptions, claim_vectors, truths, truth_tokens, strict=True
     ):
-        claim_negated = _negated(claim)
+        claim_tokens, claim_negated = _claim_facts(claim)
         # What only the wrong claim says ("always", "never deadlocks"): the sentence must say it too.
-        distinctive = frozenset(content_tokens(claim)) - true_tokens
+        distinctive = claim_tokens - true_tokens
         for unit, uvec in zip(units, unit_vectors, strict=True):
             if unit.weight < 0.4:
                 continue
