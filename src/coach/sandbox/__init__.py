@@ -1,0 +1,1 @@
+"""Running untrusted code: the runner port and its adapters (bubblewrap locally)."""
