@@ -31,10 +31,10 @@ from coach.api.metrics import MetricsController, prometheus_config
 from coach.api.openapi import StrictStructSchemaPlugin, state_public_operations
 from coach.api.sessions import SessionController
 from coach.auth.jwt import build_jwt_auth, issue_token
+from coach.broker.bus import ChannelsBus
+from coach.broker.channels_backend import ResilientRedisPubSubBackend
 from coach.logs import configure_logging
 from coach.runtime import Runtime
-from coach.services.bus import ChannelsBus
-from coach.services.channels_backend import ResilientRedisPubSubBackend
 from coach.settings import Settings
 from coach.store.types import utcnow
 from coach.ws.admin import admin_live_socket

@@ -20,8 +20,9 @@ from coach.auth.access import LogoutStamps, token_holds
 from coach.auth.passwords import PasswordHasher
 from coach.auth.revocation import RevocationList
 from coach.auth.throttle import CounterStore, GlobalLimit, LoginGuard, MemoryCounterStore, RedisCounterStore
+from coach.broker.presence import Presence
+from coach.broker.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from coach.jobs.evaluator import EvaluationWorker
-from coach.jobs.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from coach.llm.bank_loader import load_bank
 from coach.llm.factory import build_interviewers
 from coach.llm.offline import OfflineInterviewer
@@ -29,7 +30,6 @@ from coach.llm.port import Interviewer
 from coach.metrics import Metrics
 from coach.services.asking import Asker
 from coach.services.events import EventBus
-from coach.services.presence import Presence
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
 from coach.store.types import utcnow

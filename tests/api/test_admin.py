@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.cli import main
+from coach.commands.demo_data import Batch
 from coach.services.admin import grant_admin
-from coach.services.demo import Batch
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
 from coach.store.models import User

@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.services.demo import Batch
+from coach.commands.demo_data import Batch
 from coach.store import analytics as analytics_store
 from tests.support.factories import Account, register
 from tests.support.history import add_session, write

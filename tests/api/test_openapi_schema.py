@@ -8,7 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from coach.domain.messages import NO_NUL
+from coach.protocol import NO_NUL
 from tests.support.factories import PASSWORD
 from tests.support.factories import register as register_account
 

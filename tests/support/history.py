@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.services.demo import Batch, insert
+from coach.commands.demo_data import Batch, insert
 
 
 def add_session(

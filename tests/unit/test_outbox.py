@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from coach.domain import messages as m
+from coach import protocol as m
 from coach.ws.outbox import Outbox, Overflow
 
 

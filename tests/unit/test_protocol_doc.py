@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from coach.domain import messages as m
+from coach import protocol as m
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
 MESSAGES = [*typing.get_args(m.ClientMessage), *typing.get_args(m.ServerMessage)]

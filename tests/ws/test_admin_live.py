@@ -16,8 +16,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from coach.app import create_app
+from coach.broker.presence import Presence
 from coach.services.admin import grant_admin
-from coach.services.presence import Presence
 from coach.settings import Settings
 from tests.support.factories import Account
 from tests.support.http import new_session, register_http

@@ -10,7 +10,7 @@ import msgspec
 
 from coach.domain.accounts import PASSWORD_MAX, PASSWORD_MIN
 from coach.domain.kinds import Language, Level, SessionType
-from coach.domain.messages import NO_NUL
+from coach.protocol import NO_NUL
 from coach.store.models import User
 
 Email = Annotated[

@@ -11,10 +11,10 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from coach import protocol as m
 from coach.api.deps import DbSession, RuntimeDep
 from coach.api.envelope import Envelope, Page, Pagination
 from coach.api.errors import error_responses
-from coach.domain import messages as m
 from coach.domain.kinds import Difficulty, Language, SessionType
 from coach.domain.model_answer import ModelAnswerCard
 from coach.runtime import Runtime

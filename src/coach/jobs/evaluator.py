@@ -17,9 +17,9 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from coach.broker.wakeup import Wakeup
 from coach.domain.evaluation import Evaluation
 from coach.domain.questions import AnswerRequest
-from coach.jobs.wakeup import Wakeup
 from coach.llm.port import Interviewer
 from coach.services import interviews
 from coach.services.events import EventBus, publish

@@ -6,8 +6,8 @@ import asyncio
 import logging
 import signal
 
+from coach.broker.bus import RedisBus
 from coach.runtime import Runtime
-from coach.services.bus import RedisBus
 
 log = logging.getLogger("coach.worker")
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from coach.broker.presence import Presence
 from coach.domain import admin as d
 from coach.domain.accounts import normalize_email
-from coach.services.presence import Presence
 from coach.store import admin as store
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.domain import messages as m
+from coach import protocol as m
 from coach.domain.followups import follow_up_for
 from coach.domain.kinds import QUESTION_TYPES, QuestionType
 from coach.domain.question_history import recent_oldest_first

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.domain import messages as m
+from coach import protocol as m
 from coach.services import interviews
 from coach.services.events import EventBus, publish
 from coach.services.interviews import EndReason

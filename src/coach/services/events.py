@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from coach.domain.messages import Message, encode
+from coach.protocol import Message, encode
 
 
 def session_channel(session_id: uuid.UUID | str) -> str:

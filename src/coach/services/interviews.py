@@ -8,7 +8,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.domain import messages as m
+from coach import protocol as m
 from coach.domain.errors import InvalidInput, NotFound
 from coach.domain.kinds import DIFFICULTIES, LANGUAGES, SESSION_TYPES
 from coach.domain.plan import MAX_MINUTES, MIN_MINUTES, make_plan

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import msgspec
 
-from coach.domain import messages as m
+from coach import protocol as m
 from coach.domain.evaluation import CriterionScore, Evaluation
 from coach.domain.questions import QuestionMeta
 from coach.domain.scoring import aggregate, aggregate_skills

@@ -24,12 +24,12 @@ from litestar.params import FromPath
 from litestar.security.jwt import Token
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach import protocol as m
 from coach.auth.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, admit
-from coach.domain import messages as m
+from coach.broker.channels_backend import RESYNC
 from coach.domain.errors import CoachError
 from coach.runtime import Runtime
 from coach.services import answers, interviews
-from coach.services.channels_backend import RESYNC
 from coach.services.ending import end_and_announce, expire_if_over
 from coach.services.events import EventBus, session_channel
 from coach.services.interviews import EndReason

@@ -7,7 +7,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-from coach.domain import messages as m
+from coach import protocol as m
 
 
 class Overflow(Exception):

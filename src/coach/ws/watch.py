@@ -22,7 +22,7 @@ import msgspec
 from litestar.channels import ChannelsPlugin
 from litestar.security.jwt import Token
 
-from coach.services.channels_backend import RESYNC
+from coach.broker.channels_backend import RESYNC
 
 log = logging.getLogger("coach.ws.watch")
 

@@ -1,0 +1,1 @@
+"""Adapters over the message broker (Redis, or memory in one process): pub/sub, presence, job wake-ups."""
