@@ -36,6 +36,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class StepResult:
+    """What one step did: its exit, its capped output, what it used, and which limit stopped it if any."""
+
     exit_code: int | None
     """None when the step was killed (by a limit or a signal)."""
     stdout: bytes
@@ -46,9 +48,12 @@ class StepResult:
     cpu_seconds: float
     max_rss_kb: int
     limit: LimitHit | None = None
+    signal: int | None = None
+    """The signal that ended the step, when it was killed (9 for a limit's SIGKILL, 24 for SIGXCPU...)."""
 
     @property
     def ok(self) -> bool:
+        """The step exited 0 within every limit."""
         return self.exit_code == 0 and self.limit is None
 
 
