@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from coach.sandbox.bubblewrap import BubblewrapSandbox
+from coach.sandbox.toolchains import Language, Toolchain, discover
 
 
 def _ci() -> bool:
@@ -29,3 +30,19 @@ def sandbox() -> Iterator[BubblewrapSandbox]:
     require(box.available(), f"the sandbox is unavailable: {box.why_unavailable}")
     yield box
     box.close()
+
+
+@pytest.fixture(scope="session")
+def toolchains(sandbox: BubblewrapSandbox) -> dict[Language, Toolchain]:
+    import asyncio
+
+    return asyncio.run(discover(sandbox))
+
+
+@pytest.fixture
+def toolchain(request: pytest.FixtureRequest, toolchains: dict[Language, Toolchain]) -> Toolchain:
+    """The toolchain of the test's `language` parameter; skipped locally (failed in CI) when missing."""
+    language: Language = request.param
+    found = toolchains[language]
+    require(found.available, f"{language} is unavailable: {found.reason}")
+    return found

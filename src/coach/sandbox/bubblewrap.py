@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 JOB_DIR = "/job"
 """Where the job's files are, inside the sandbox (also its HOME and working directory)."""
 NOBODY = 65534
-_PATH = "/usr/local/bin:/usr/bin:/bin"
+_PATH = "/usr/bin:/bin"
 _SANDBOX_TMP = "/tmp"  # noqa: S108 - a fresh size-limited tmpfs inside the sandbox, not the host's /tmp
 _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC_BINDS = ("/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime")
@@ -110,6 +110,7 @@ class BubblewrapSandbox:
         tmp_size_mb: int = 64,
         job_quota_mb: int = 64,
         nproc_fallback: int = 256,
+        hide_usr_local: bool = True,
     ) -> None:
         self._bwrap = shutil.which(bwrap) or bwrap
         self._work_root = work_root or Path(tempfile.gettempdir()) / "coach-sandbox"
@@ -119,6 +120,7 @@ class BubblewrapSandbox:
         self._tmp_size = tmp_size_mb * 1024 * 1024
         self._job_quota = job_quota_mb * 1024 * 1024
         self._nproc_fallback = nproc_fallback
+        self._hide_usr_local = hide_usr_local
         self._root = os.geteuid() == 0
         self._cgroups: Cgroups | None = None
         self._prepared = False
@@ -280,6 +282,9 @@ class BubblewrapSandbox:
             "/usr",
             "/usr",
         ]
+        if self._hide_usr_local:
+            # Locally installed tools (and whatever else lands in /usr/local) are none of the code's business.
+            argv += ["--tmpfs", "/usr/local", "--remount-ro", "/usr/local"]
         for directory in _SYSTEM_DIRS:
             path = Path(directory)
             if path.is_symlink():
