@@ -1,0 +1,210 @@
+"""A coding question's machine-readable tests: entry points, typed signature, cases and checker.
+
+One spec per question lives in `coach/bank/judge/<question id>.toml`; docs/judge.md describes the
+format. Inputs and outputs are JSON texts (TOML has no null, and a tree in level order needs one).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import msgspec
+
+from coach.domain.judge.types import Type, parse_type
+
+LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "go")
+CheckerKind = Literal["exact", "unordered", "float", "validator"]
+
+
+class SpecError(ValueError):
+    """A judge spec that is inconsistent (an unknown type, a missing entry point, a bad case)."""
+
+
+class Param(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One named, typed argument."""
+
+    name: str
+    type: str
+
+
+class Method(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One method of a design question's class, by its language-neutral name."""
+
+    name: str
+    params: list[Param] = []
+    returns: str = "void"
+
+
+class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"class_name": "class"}):
+    """How one language spells the entry points.
+
+    A function question names the function (`name`; Java's is a method of `class Solution`). A
+    design question names the class, its constructor (Go's `NewLRUCache`; elsewhere the class) and
+    each method. `fields` are the accessors of the Java record a tuple result comes back as.
+    """
+
+    name: str = ""
+    class_name: str = ""
+    constructor: str = ""
+    methods: dict[str, str] = {}
+    fields: list[str] = []
+
+
+class Checker(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How an output is compared with the expected one.
+
+    exact: equal JSON values. unordered: lists compared as multisets at `depth` levels (1: the outer
+    list's order is free; 2: the inner lists' too). float: numbers within `tolerance` (absolute or
+    relative), everywhere in the value. validator: the spec's Python `validate` function decides.
+    """
+
+    kind: CheckerKind = "exact"
+    depth: int = 1
+    tolerance: float = 1e-6
+
+
+class Case(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One test case: its arguments as a JSON array, or a generator that builds them.
+
+    A generated case names a function of the spec's `generators` code, called as
+    `generate(random.Random(seed), size)`; its expected output comes from the Python reference
+    solution. `description` names the behaviour a hidden case tests, shown instead of the case.
+    """
+
+    input: str = ""
+    output: str = ""
+    description: str = ""
+    generate: str = ""
+    seed: int = 0
+    size: int = 0
+    time_limit_ms: int = 0
+    """0 = the spec's `time_limit_ms`."""
+    large: bool = False
+    """The case sized so a wrong-complexity algorithm runs out of time."""
+
+    def args(self) -> Any:
+        """The stored arguments, decoded (a generated case has none stored)."""
+        return json.loads(self.input)
+
+    def expected(self) -> Any:
+        """The stored expected output, decoded."""
+        return json.loads(self.output)
+
+
+class Solutions(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Per-language code: the reference solutions and one plausible wrong solution each."""
+
+    reference: dict[str, str]
+    wrong: dict[str, str]
+    wrong_note: str = ""
+    """What the wrong solution gets wrong (the behaviour a hidden case should catch)."""
+
+
+class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Everything needed to run a candidate's code against one coding question."""
+
+    id: str
+    entry: dict[str, Entry]
+    examples: list[Case]
+    hidden: list[Case]
+    kind: Literal["function", "design"] = "function"
+    params: list[Param] = []
+    returns: str = "void"
+    mutates: str = ""
+    """For an in-place function (returns void): the parameter whose value after the call is the output."""
+    constructor: list[Param] = []
+    methods: list[Method] = []
+    checker: Checker = Checker()
+    time_limit_ms: int = 1000
+    generators: str = ""
+    validator: str = ""
+    solutions: Solutions | None = None
+
+    def cases(self) -> list[Case]:
+        """Visible examples first, then hidden cases, the large ones last (a timeout loses least)."""
+        small = [c for c in self.hidden if not c.large]
+        large = [c for c in self.hidden if c.large]
+        return [*self.examples, *small, *large]
+
+    def limit_ms(self, case: Case) -> int:
+        """The time one case may take."""
+        return case.time_limit_ms or self.time_limit_ms
+
+    def param_types(self) -> list[Type]:
+        """The function's argument types, parsed."""
+        return [parse_type(p.type) for p in self.params]
+
+    def method(self, name: str) -> Method:
+        """A design method by its neutral name."""
+        for m in self.methods:
+            if m.name == name:
+                return m
+        raise SpecError(f"{self.id}: no method {name!r}")
+
+    def types(self) -> list[Type]:
+        """Every type the spec mentions (to know which helpers a harness needs)."""
+        texts = [p.type for p in self.params] + [self.returns] + [p.type for p in self.constructor]
+        for m in self.methods:
+            texts += [p.type for p in m.params] + [m.returns]
+        return [parse_type(t) for t in texts]
+
+
+def decode_spec(data: bytes, source: str = "") -> JudgeSpec:
+    """Decode a spec from TOML bytes and check that it is consistent."""
+    try:
+        spec = msgspec.toml.decode(data, type=JudgeSpec)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise SpecError(f"{source}: {exc}") from exc
+    validate_spec(spec)
+    return spec
+
+
+def validate_spec(spec: JudgeSpec) -> None:
+    """Raise SpecError when the spec cannot be run as written."""
+    for text in [t for t in _type_texts(spec)]:
+        try:
+            parse_type(text)
+        except ValueError as exc:
+            raise SpecError(f"{spec.id}: {exc}") from exc
+    missing = [lang for lang in LANGUAGES if lang not in spec.entry]
+    if missing:
+        raise SpecError(f"{spec.id}: no entry point for {', '.join(missing)}")
+    if spec.kind == "function":
+        if any(not spec.entry[lang].name for lang in LANGUAGES):
+            raise SpecError(f"{spec.id}: a function question names its function in every language")
+        if spec.mutates and spec.mutates not in {p.name for p in spec.params}:
+            raise SpecError(f"{spec.id}: mutates names no parameter")
+    else:
+        for lang in LANGUAGES:
+            entry = spec.entry[lang]
+            if not entry.class_name or {m.name for m in spec.methods} - set(entry.methods):
+                raise SpecError(f"{spec.id}: {lang} must name the class and every method")
+    if spec.checker.kind == "validator" and not spec.validator:
+        raise SpecError(f"{spec.id}: a validator checker needs validator code")
+    for index, case in enumerate(spec.cases()):
+        if case.generate:
+            if not case.large and not case.description:
+                raise SpecError(f"{spec.id}: generated case {index} needs a description")
+            continue
+        try:
+            args = case.args()
+            if case.output:
+                case.expected()
+        except ValueError as exc:
+            raise SpecError(f"{spec.id}: case {index} is not JSON: {exc}") from exc
+        arity = 2 if spec.kind == "design" else len(spec.params)
+        if not isinstance(args, list) or len(args) != arity:
+            raise SpecError(f"{spec.id}: case {index} needs {arity} arguments")
+        if not case.output and spec.checker.kind != "validator":
+            raise SpecError(f"{spec.id}: case {index} has no expected output")
+    for case in spec.hidden:
+        if not case.description:
+            raise SpecError(f"{spec.id}: every hidden case needs a description")
+
+
+def _type_texts(spec: JudgeSpec) -> list[str]:
+    texts = [p.type for p in spec.params] + [spec.returns] + [p.type for p in spec.constructor]
+    for m in spec.methods:
+        texts += [p.type for p in m.params] + [m.returns]
+    return texts

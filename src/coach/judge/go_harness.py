@@ -1,0 +1,421 @@
+"""The Go harness: typed conversions generated per spec over encoding/json (the standard library)."""
+
+from __future__ import annotations
+
+import re
+
+from coach.domain.judge.spec import JudgeSpec, Param
+from coach.domain.judge.types import Type, parse_type
+from coach.judge.source_text import declares, strip_comments
+from coach.sandbox.port import Limits, Step
+
+FILE = "solution.go"
+RUN_ARGV: tuple[str, ...] = ("./judge",)
+NODES_SOURCE = {
+    "ListNode": "type ListNode struct {\n\tVal  int\n\tNext *ListNode\n}\n",
+    "TreeNode": "type TreeNode struct {\n\tVal   int\n\tLeft  *TreeNode\n\tRight *TreeNode\n}\n",
+}
+GO_ENV = {"CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false", "GO111MODULE": "off", "GOPROXY": "off"}
+
+
+def compile_step(names: list[str]) -> Step:
+    """go build over the harness and the candidate's file (GOCACHE under the job's HOME)."""
+    sources = [n for n in names if n.endswith(".go")]
+    return Step(
+        argv=["go", "build", "-o", "judge", *sources],
+        limits=Limits(cpu_seconds=30, wall_seconds=30, memory_mb=1024, processes=64, file_size_kb=65536),
+        env=GO_ENV,
+    )
+
+
+def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int]:
+    """The source files and how many lines were put above the candidate's code."""
+    stripped = strip_comments(code)
+    offset = 0
+    package = re.search(r"^\s*package\s+(\w+)", stripped, re.MULTILINE)
+    if package is None:
+        code, offset = "package main\n" + code, 1
+    elif package.group(1) != "main":
+        code = code[: package.start(1)] + "main" + code[package.end(1) :]
+    # A main of the candidate's (a local test) would clash with the harness's.
+    code = re.sub(r"^func\s+main\s*\(", "func candidateMain(", code, flags=re.MULTILINE)
+    out = {FILE: code.encode(), "judge_main.go": main_source(spec, offset).encode()}
+    missing = [n for n in NODES_SOURCE if not declares(code, rf"^\s*type\s+{n}\b")]
+    if missing:
+        out["judge_nodes.go"] = ("package main\n\n" + "\n".join(NODES_SOURCE[n] for n in missing)).encode()
+    return out, offset
+
+
+def gotype(t: Type) -> str:
+    """The Go spelling of a type."""
+    simple = {"int": "int", "long": "int64", "double": "float64", "bool": "bool", "string": "string"}
+    if t.kind in simple:
+        return simple[t.kind]
+    if t.kind in ("ListNode", "TreeNode"):
+        return "*" + t.kind
+    if t.kind in ("array", "list"):
+        return "[]" + gotype(t.item)
+    if t.kind == "tuple":
+        return "(" + ", ".join(gotype(i) for i in t.items) + ")"
+    return ""
+
+
+def signature(spec: JudgeSpec) -> str:
+    """The declarations the harness calls, as the candidate should write them."""
+
+    def params(ps: list[Param]) -> str:
+        return ", ".join(f"{p.name} {gotype(parse_type(p.type))}" for p in ps)
+
+    entry = spec.entry["go"]
+    if spec.kind == "function":
+        returns = gotype(parse_type(spec.returns))
+        return f"func {entry.name}({params(spec.params)}) {returns}".rstrip()
+    lines = [f"func {entry.constructor}({params(spec.constructor)}) *{entry.class_name}"]
+    for m in spec.methods:
+        returns = gotype(parse_type(m.returns))
+        lines.append(
+            f"func (x *{entry.class_name}) {entry.methods[m.name]}({params(m.params)}) {returns}".rstrip()
+        )
+    return "; ".join(lines)
+
+
+class _Converters:
+    def __init__(self) -> None:
+        self.funcs: dict[str, str] = {}
+
+    def name(self, t: Type) -> str:
+        key = "judgeC_" + re.sub(r"\W", "_", str(t).replace("[]", "A"))
+        if key in self.funcs:
+            return key
+        self.funcs[key] = ""
+        gt = gotype(t)
+        if t.kind in ("int", "long"):
+            body = f"return {gt}(judgeInt(v))"
+        elif t.kind == "double":
+            body = "f, _ := v.(json.Number).Float64()\n\treturn f"
+        elif t.kind == "bool":
+            body = "return v.(bool)"
+        elif t.kind == "string":
+            body = "return v.(string)"
+        elif t.kind == "ListNode":
+            body = (
+                "if v == nil {\n\t\treturn nil\n\t}\n\tl := v.([]interface{})\n\tvar head *ListNode\n"
+                "\tfor k := len(l) - 1; k >= 0; k-- {\n\t\thead = &ListNode{Val: int(judgeInt(l[k])), Next: head}\n\t}\n"
+                "\treturn head"
+            )
+        elif t.kind == "TreeNode":
+            body = (
+                "if v == nil {\n\t\treturn nil\n\t}\n\tl := v.([]interface{})\n"
+                "\tif len(l) == 0 || l[0] == nil {\n\t\treturn nil\n\t}\n"
+                "\tnodes := make([]*TreeNode, len(l))\n"
+                "\tfor k, x := range l {\n\t\tif x != nil {\n\t\t\tnodes[k] = &TreeNode{Val: int(judgeInt(x))}\n\t\t}\n\t}\n"
+                "\tkids := []*TreeNode{nodes[0]}\n\tpos := 1\n"
+                "\tfor q := 0; q < len(kids) && pos < len(nodes); q++ {\n"
+                "\t\tn := kids[q]\n\t\tn.Left = nodes[pos]\n\t\tif nodes[pos] != nil {\n\t\t\tkids = append(kids, nodes[pos])\n\t\t}\n\t\tpos++\n"
+                "\t\tif pos < len(nodes) {\n\t\t\tn.Right = nodes[pos]\n\t\t\tif nodes[pos] != nil {\n\t\t\t\tkids = append(kids, nodes[pos])\n\t\t\t}\n\t\t\tpos++\n\t\t}\n\t}\n"
+                "\treturn nodes[0]"
+            )
+        elif t.kind in ("array", "list"):
+            item = self.name(t.item)
+            body = (
+                "if v == nil {\n\t\treturn nil\n\t}\n\tl := v.([]interface{})\n"
+                f"\tr := make({gt}, len(l))\n\tfor k, x := range l {{\n\t\tr[k] = {item}(x)\n\t}}\n\treturn r"
+            )
+        else:
+            raise ValueError(f"Go harness cannot pass a {t} argument")
+        self.funcs[key] = f"func {key}(v interface{{}}) {gt} {{\n\t{body}\n}}\n\n"
+        return key
+
+
+def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
+    entry = spec.entry["go"]
+    lines = []
+    for k, p in enumerate(spec.params):
+        lines.append(f"\tp{k} := {conv.name(parse_type(p.type))}(a[{k}])")
+    call = f"{entry.name}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
+    returns = parse_type(spec.returns)
+    lines.append("\tt0 := time.Now()")
+    if returns.kind == "void":
+        lines += [f"\t{call}", "\tjudgeElapsed = time.Since(t0)"]
+        if spec.mutates:
+            lines.append(f"\treturn p{[p.name for p in spec.params].index(spec.mutates)}")
+        else:
+            lines.append("\treturn nil")
+    elif returns.kind == "tuple":
+        names = ", ".join(f"r{k}" for k in range(len(returns.items)))
+        lines += [f"\t{names} := {call}", "\tjudgeElapsed = time.Since(t0)"]
+        lines.append(f"\treturn []interface{{}}{{{names}}}")
+    else:
+        lines += [f"\tr := {call}", "\tjudgeElapsed = time.Since(t0)", "\treturn r"]
+    if not spec.params:
+        lines.insert(0, "\t_ = a")
+    return "\n".join(lines)
+
+
+def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
+    entry = spec.entry["go"]
+    ctor_args = ", ".join(f"{conv.name(parse_type(p.type))}(x0[{k}])" for k, p in enumerate(spec.constructor))
+    lines = [
+        "\tops, calls := a[0].([]interface{}), a[1].([]interface{})",
+        "\tout := []interface{}{nil}",
+        "\tx0 := calls[0].([]interface{})",
+        "\t_ = x0",
+        "\tt0 := time.Now()",
+        f"\tobj := {entry.constructor}({ctor_args})",
+        "\tjudgeElapsed += time.Since(t0)",
+        "\tfor k := 1; k < len(ops); k++ {",
+        "\t\top := ops[k].(string)",
+        "\t\tx := calls[k].([]interface{})",
+        "\t\t_ = x",
+        "\t\tjudgeStep, judgeStepName = k+1, op",
+        "\t\tt0 = time.Now()",
+        "\t\tswitch op {",
+    ]
+    for m in spec.methods:
+        args = ", ".join(f"{conv.name(parse_type(p.type))}(x[{k}])" for k, p in enumerate(m.params))
+        call = f"obj.{entry.methods[m.name]}({args})"
+        lines.append(f'\t\tcase "{m.name}":')
+        if parse_type(m.returns).kind == "void":
+            lines += [f"\t\t\t{call}", "\t\t\tout = append(out, nil)"]
+        else:
+            lines.append(f"\t\t\tout = append(out, {call})")
+    lines += [
+        "\t\tdefault:",
+        '\t\t\tpanic("unknown operation " + op)',
+        "\t\t}",
+        "\t\tjudgeElapsed += time.Since(t0)",
+        "\t}",
+        "\tjudgeStep = 0",
+        "\treturn out",
+    ]
+    return "\n".join(lines)
+
+
+def main_source(spec: JudgeSpec, offset: int = 0) -> str:
+    """judge_main.go for this spec (`offset`: lines put above the candidate's code)."""
+    conv = _Converters()
+    body = _call_function(spec, conv) if spec.kind == "function" else _call_design(spec, conv)
+    return (
+        _TEMPLATE.replace("//CONVERTERS\n", "".join(conv.funcs.values()))
+        .replace("\t//CALL", body)
+        .replace("const judgeOffset = 0", f"const judgeOffset = {offset}")
+    )
+
+
+_TEMPLATE = r"""package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var judgeElapsed time.Duration
+var judgeStep int
+var judgeStepName string
+
+type judgeBad struct{ msg string }
+
+func judgeInt(v interface{}) int64 {
+	n := v.(json.Number)
+	if i, err := n.Int64(); err == nil {
+		return i
+	}
+	f, _ := n.Float64()
+	return int64(f)
+}
+
+//CONVERTERS
+func judgeRun(a []interface{}) interface{} {
+	//CALL
+}
+
+var judgeListType = reflect.TypeOf((*ListNode)(nil))
+var judgeTreeType = reflect.TypeOf((*TreeNode)(nil))
+
+func judgeStr(b *strings.Builder, s string) {
+	enc, _ := json.Marshal(s)
+	b.Write(enc)
+}
+
+// Writes any result: nil slices as [], nodes as value lists (a tree in level order), floats shortest.
+func judgeWrite(b *strings.Builder, v reflect.Value) {
+	if !v.IsValid() {
+		b.WriteString("null")
+		return
+	}
+	switch v.Type() {
+	case judgeListType:
+		n := 0
+		b.WriteByte('[')
+		for p := v.Interface().(*ListNode); p != nil; p = p.Next {
+			n++
+			if n > 1000000 {
+				panic(judgeBad{"the returned list has a cycle (or over 10^6 nodes)"})
+			}
+			if n > 1 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(p.Val))
+		}
+		b.WriteByte(']')
+		return
+	case judgeTreeType:
+		root := v.Interface().(*TreeNode)
+		if root == nil {
+			b.WriteString("null")
+			return
+		}
+		q := []*TreeNode{root}
+		for k := 0; k < len(q); k++ {
+			if k > 2000000 {
+				panic(judgeBad{"the returned tree is too large or has a cycle"})
+			}
+			if q[k] != nil {
+				q = append(q, q[k].Left, q[k].Right)
+			}
+		}
+		end := len(q)
+		for end > 0 && q[end-1] == nil {
+			end--
+		}
+		b.WriteByte('[')
+		for k := 0; k < end; k++ {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			if q[k] == nil {
+				b.WriteString("null")
+			} else {
+				b.WriteString(strconv.Itoa(q[k].Val))
+			}
+		}
+		b.WriteByte(']')
+		return
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Ptr:
+		if v.IsNil() {
+			b.WriteString("null")
+			return
+		}
+		judgeWrite(b, v.Elem())
+	case reflect.Slice, reflect.Array:
+		b.WriteByte('[')
+		for k := 0; k < v.Len(); k++ {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			judgeWrite(b, v.Index(k))
+		}
+		b.WriteByte(']')
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b.WriteString(strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		b.WriteString(strconv.FormatUint(v.Uint(), 10))
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			b.WriteString("null")
+		} else {
+			b.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	case reflect.Bool:
+		b.WriteString(strconv.FormatBool(v.Bool()))
+	case reflect.String:
+		judgeStr(b, v.String())
+	case reflect.Map:
+		b.WriteByte('{')
+		for k, key := range v.MapKeys() {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			judgeStr(b, fmt.Sprint(key.Interface()))
+			b.WriteByte(':')
+			judgeWrite(b, v.MapIndex(key))
+		}
+		b.WriteByte('}')
+	default:
+		panic(judgeBad{"returned a " + v.Type().String() + ", which the judge cannot read"})
+	}
+}
+
+func judgeWhere(r interface{}) string {
+	text := fmt.Sprint(r)
+	if e, ok := r.(error); ok {
+		text = e.Error()
+	}
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if strings.HasSuffix(f.File, "/solution.go") {
+			text += fmt.Sprintf(" (line %d)", f.Line-judgeOffset)
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	if judgeStep > 0 {
+		text += fmt.Sprintf(" at call %d: %s", judgeStep, judgeStepName)
+	}
+	return text
+}
+
+const judgeOffset = 0
+
+func judgeCase(args []interface{}) (rec string) {
+	defer func() {
+		if r := recover(); r != nil {
+			var b strings.Builder
+			b.WriteString(`,"ok":false,"err":`)
+			if bad, ok := r.(judgeBad); ok {
+				judgeStr(&b, bad.msg)
+			} else {
+				judgeStr(&b, "panic: "+judgeWhere(r))
+			}
+			rec = b.String()
+		}
+	}()
+	judgeElapsed, judgeStep = 0, 0
+	r := judgeRun(args)
+	var b strings.Builder
+	b.WriteString(`,"ok":true,"out":`)
+	judgeWrite(&b, reflect.ValueOf(r))
+	b.WriteString(`,"ms":`)
+	b.WriteString(strconv.FormatFloat(float64(judgeElapsed.Nanoseconds())/1e6, 'f', 3, 64))
+	return b.String()
+}
+
+func main() {
+	input, _ := io.ReadAll(os.Stdin)
+	real := os.Stdout
+	// The candidate's prints (fmt.Print*) go to stderr: stdout carries only the harness's records.
+	os.Stdout = os.Stderr
+	os.Stdin, _ = os.Open(os.DevNull)
+	dec := json.NewDecoder(bytes.NewReader(input))
+	dec.UseNumber()
+	var payload map[string]interface{}
+	if err := dec.Decode(&payload); err != nil {
+		fmt.Fprintln(os.Stderr, "bad payload:", err)
+		os.Exit(2)
+	}
+	marker := payload["marker"].(string)
+	fmt.Fprintf(real, "%s {\"ready\":true}\n", marker)
+	for _, c := range payload["cases"].([]interface{}) {
+		cs := c.(map[string]interface{})
+		rec := judgeCase(cs["args"].([]interface{}))
+		fmt.Fprintf(real, "%s {\"i\":%s%s}\n", marker, cs["i"].(json.Number).String(), rec)
+	}
+	fmt.Fprintf(real, "%s {\"done\":true}\n", marker)
+}
+"""

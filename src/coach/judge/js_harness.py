@@ -1,0 +1,176 @@
+"""The JavaScript harness: the candidate's script runs in a worker thread with a deep stack, all cases in it."""
+
+from __future__ import annotations
+
+# The main thread only reads stdin and starts the worker: a worker's stack size can be set safely,
+# and a recursive tree walk over a 10^4-deep chain needs more than Node's default.
+SOURCE = r"""
+"use strict";
+const { Worker, isMainThread, workerData } = require("worker_threads");
+const fs = require("fs");
+
+if (isMainThread) {
+  const payload = fs.readFileSync(0, "utf8");
+  const worker = new Worker(__filename, { workerData: payload, resourceLimits: { stackSizeMb: 256 }, stdout: false });
+  worker.on("error", (e) => { fs.writeSync(2, "harness worker failed: " + (e && e.stack || e) + "\n"); process.exitCode = 1; });
+} else {
+  const vm = require("vm");
+  const payload = JSON.parse(workerData);
+  const marker = payload.marker;
+  const CAP = 4000;
+  const emit = (rec) => { fs.writeSync(1, marker + " " + JSON.stringify(rec) + "\n"); };
+  let captured = "";
+  let capturedSize = 0;
+  const capture = (...parts) => {
+    const text = parts.map((p) => (typeof p === "string" ? p : safeInspect(p))).join(" ") + "\n";
+    if (capturedSize < CAP) captured += text.slice(0, CAP - capturedSize);
+    capturedSize += text.length;
+  };
+  const safeInspect = (v) => { try { return require("util").inspect(v); } catch (e) { return String(v); } };
+  const takeCaptured = () => {
+    const extra = capturedSize - CAP;
+    const text = captured + (extra > 0 ? "\n... (" + extra + " more characters)" : "");
+    captured = ""; capturedSize = 0;
+    return text;
+  };
+  console.log = capture; console.info = capture; console.warn = capture; console.error = capture; console.debug = capture;
+  process.stdout.write = (chunk) => { capture(String(chunk).replace(/\n$/, "")); return true; };
+
+  function ListNode(val, next) { this.val = val === undefined ? 0 : val; this.next = next === undefined ? null : next; }
+  function TreeNode(val, left, right) {
+    this.val = val === undefined ? 0 : val; this.left = left === undefined ? null : left; this.right = right === undefined ? null : right;
+  }
+  globalThis.ListNode = ListNode;
+  globalThis.TreeNode = TreeNode;
+  globalThis.require = require;
+
+  class Bad extends Error {}
+  const toList = (vals) => { let head = null; for (let i = vals.length - 1; i >= 0; i--) head = new ListNode(vals[i], head); return head; };
+  const toTree = (vals) => {
+    if (!vals.length || vals[0] === null) return null;
+    const nodes = vals.map((v) => (v === null ? null : new TreeNode(v)));
+    const kids = [nodes[0]]; let pos = 1;
+    for (let k = 0; k < kids.length; k++) {
+      const node = kids[k];
+      for (const side of ["left", "right"]) {
+        if (pos < nodes.length) { node[side] = nodes[pos]; if (nodes[pos] !== null) kids.push(nodes[pos]); pos++; }
+      }
+    }
+    return nodes[0];
+  };
+  const arg = (t, v) => {
+    if (v === null || v === undefined) return null;
+    if (t.kind === "ListNode") return toList(v);
+    if (t.kind === "TreeNode") return toTree(v);
+    if (t.kind === "array" || t.kind === "list") return v.map((x) => arg(t.items[0], x));
+    return v;
+  };
+  const out = (t, v) => {
+    if (t.kind === "void" || v === null || v === undefined) return null;
+    if (t.kind === "ListNode") {
+      const vals = [];
+      while (v !== null && v !== undefined) { if (vals.length >= 1000000) throw new Bad("the returned list has a cycle (or over 10^6 nodes)"); vals.push(v.val); v = v.next; }
+      return vals;
+    }
+    if (t.kind === "TreeNode") {
+      const vals = []; const queue = [v];
+      for (let at = 0; at < queue.length; at++) {
+        if (at > 2000000) throw new Bad("the returned tree is too large or has a cycle");
+        const node = queue[at];
+        if (node === null || node === undefined) { vals.push(null); continue; }
+        vals.push(node.val); queue.push(node.left === undefined ? null : node.left, node.right === undefined ? null : node.right);
+      }
+      while (vals.length && vals[vals.length - 1] === null) vals.pop();
+      return vals;
+    }
+    if (t.kind === "array" || t.kind === "list" || t.kind === "tuple") {
+      if (typeof v === "string" || typeof v[Symbol.iterator] !== "function") throw new Bad("returned " + typeof v + " where a list was expected");
+      const items = Array.from(v);
+      if (t.kind === "tuple") {
+        if (items.length !== t.items.length) throw new Bad("returned " + items.length + " values where " + t.items.length + " were expected");
+        return items.map((x, i) => out(t.items[i], x));
+      }
+      return items.map((x) => out(t.items[0], x));
+    }
+    if (typeof v === "bigint") return Number(v);
+    if (["number", "string", "boolean"].includes(typeof v)) return v;
+    throw new Bad("returned " + typeof v + ", which is not a " + t.kind);
+  };
+  const where = (e) => {
+    if (!(e instanceof Error)) return "threw " + String(e);
+    const line = (e.stack || "").split("\n").find((l) => l.includes("solution.js:"));
+    const m = line && line.match(/solution\.js:(\d+)/);
+    return e.name + ": " + e.message + (m ? " (line " + m[1] + ")" : "");
+  };
+
+  const entry = payload.entry;
+  let target;
+  try {
+    const code = fs.readFileSync("solution.js", "utf8");
+    new vm.Script(code, { filename: "solution.js" }).runInThisContext();
+    const name = payload.kind === "function" ? entry.name : entry.class;
+    target = new vm.Script("typeof " + name + " === 'undefined' ? undefined : " + name, { filename: "lookup.js" }).runInThisContext();
+    if (typeof target !== "function") {
+      emit({ load_error: "no " + (payload.kind === "function" ? "function" : "class") + " named " + name + " is defined", stdout: takeCaptured() });
+      process.exit(0);
+    }
+  } catch (e) {
+    let text = where(e);
+    if (e instanceof SyntaxError) {
+      const m = (e.stack || "").match(/solution\.js:(\d+)/);
+      text = "SyntaxError: " + e.message + (m ? " (line " + m[1] + ")" : "");
+    }
+    emit({ load_error: text, stdout: takeCaptured() });
+    process.exit(0);
+  }
+  emit({ ready: true, stdout: takeCaptured() });
+
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  const callFunction = (args) => {
+    const values = payload.params.map((t, i) => arg(t, args[i]));
+    const started = now();
+    const result = target(...values);
+    const took = now() - started;
+    if (payload.mutates >= 0) return [out(payload.params[payload.mutates], values[payload.mutates]), took];
+    return [out(payload.returns, result), took];
+  };
+  const callDesign = (args) => {
+    const [ops, calls] = args;
+    const results = [null];
+    const ctor = payload.constructor.map((t, i) => arg(t, calls[0][i]));
+    let started = now();
+    const obj = new target(...ctor);
+    let took = now() - started;
+    for (let k = 1; k < ops.length; k++) {
+      const method = payload.methods[ops[k]];
+      const name = entry.methods[ops[k]];
+      if (typeof obj[name] !== "function") throw new Bad(entry.class + " has no method " + name);
+      const values = method.params.map((t, i) => arg(t, calls[k][i]));
+      started = now();
+      let result;
+      try { result = obj[name](...values); } catch (e) { if (e instanceof Error) e.message += " at call " + (k + 1) + ": " + ops[k]; throw e; }
+      took += now() - started;
+      results.push(out(method.returns, result));
+    }
+    return [results, took];
+  };
+  const run = payload.kind === "function" ? callFunction : callDesign;
+  for (const c of payload.cases) {
+    const rec = { i: c.i };
+    try {
+      const [value, took] = run(c.args);
+      rec.ok = true; rec.out = value; rec.ms = took;
+    } catch (e) {
+      rec.ok = false;
+      rec.err = e instanceof Bad ? e.message : where(e);
+    }
+    rec.stdout = takeCaptured();
+    emit(rec);
+  }
+  emit({ done: true });
+}
+"""
+
+# Beside the worker's 256 MB stack the heap must stay under the sandbox's memory limit.
+ARGV: tuple[str, ...] = ("node", "--max-old-space-size=384", "harness.js")
+FILE = "solution.js"
