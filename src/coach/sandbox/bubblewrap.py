@@ -41,7 +41,7 @@ JOB_DIR = "/job"
 """Where the job's files are, inside the sandbox (also its HOME and working directory)."""
 NOBODY = 65534
 _PATH = "/usr/bin:/bin"
-_SANDBOX_TMP = "/tmp"  # noqa: S108 - a fresh size-limited tmpfs inside the sandbox, not the host's /tmp
+_SANDBOX_TMP = "/tmp"  # noqa: S108 - inside the sandbox: a link to the job's own .tmp, not the host's /tmp
 _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC_BINDS = ("/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime")
 # Signals a killed program's status shows as 128 + n (bwrap's own convention for its child).
@@ -107,7 +107,6 @@ class BubblewrapSandbox:
         use_cgroups: bool = True,
         cgroup_v2_dir: Path | None = None,
         extra_ro_binds: Sequence[str] = (),
-        tmp_size_mb: int = 64,
         job_quota_mb: int = 64,
         nproc_fallback: int = 256,
         hide_usr_local: bool = True,
@@ -117,7 +116,6 @@ class BubblewrapSandbox:
         self._use_cgroups = use_cgroups
         self._cgroup_v2_dir = cgroup_v2_dir
         self._extra_ro_binds = tuple(extra_ro_binds)
-        self._tmp_size = tmp_size_mb * 1024 * 1024
         self._job_quota = job_quota_mb * 1024 * 1024
         self._nproc_fallback = nproc_fallback
         self._hide_usr_local = hide_usr_local
@@ -212,8 +210,10 @@ class BubblewrapSandbox:
 
     def _new_job_dir(self) -> Path:
         job = Path(tempfile.mkdtemp(prefix="job-", dir=self._work_root))
+        (job / ".tmp").mkdir(mode=0o700)
         if self._root:
             os.chown(job, NOBODY, NOBODY)
+            os.chown(job / ".tmp", NOBODY, NOBODY)
         os.chmod(job, 0o700)
         return job
 
@@ -299,8 +299,11 @@ class BubblewrapSandbox:
         for name in ("passwd", "group", "hosts"):
             argv += ["--ro-bind", str(etc / name), f"/etc/{name}"]
         argv += ["--proc", "/proc", "--dev", "/dev"]
-        argv += ["--size", str(self._tmp_size), "--tmpfs", _SANDBOX_TMP]
         argv += ["--bind", str(job), JOB_DIR, "--chdir", JOB_DIR]
+        # /tmp is the job's own .tmp, so the job directory is the one writable place (and under its quota).
+        argv += ["--symlink", f"{JOB_DIR}/.tmp", _SANDBOX_TMP]
+        # Last: bwrap's root and /dev are tmpfs it made writable; nothing but the job directory stays so.
+        argv += ["--remount-ro", "/dev", "--remount-ro", "/"]
         env = {"PATH": _PATH, "HOME": JOB_DIR, "LANG": "C.UTF-8", "TMPDIR": _SANDBOX_TMP, **step.env}
         argv.append("--clearenv")
         for key, value in env.items():
@@ -377,21 +380,23 @@ class BubblewrapSandbox:
         rss_kb = outcome.rusage_rss_kb
         if stats is not None and stats.memory_peak_bytes:
             rss_kb = stats.memory_peak_bytes // 1024
+        # The kernel's counters name the cause best (a fork bomb that then idles is still a fork bomb),
+        # then what we stopped ourselves, then the signals and messages the runtimes leave behind.
         limit: LimitHit | None = None
-        if outcome.timed_out:
-            limit = "wall"
+        if stats is not None and stats.oom_killed:
+            limit = "memory"
+        elif stats is not None and stats.pids_limit_hit:
+            limit = "processes"
         elif outcome.output_overflow:
             limit = "output"
+        elif outcome.timed_out:
+            limit = "wall"
         elif (
             outcome.cpu_killed
             or sig == signal.SIGXCPU
             or (sig is not None and (cpu or 0) >= limits.cpu_seconds)
         ):
             limit = "cpu"
-        elif stats is not None and stats.oom_killed:
-            limit = "memory"
-        elif stats is not None and stats.pids_limit_hit:
-            limit = "processes"
         elif sig == signal.SIGXFSZ or (exit_code != 0 and any(m in err.data for m in _FSIZE_MARKERS)):
             limit = "file_size"
         elif exit_code != 0 and any(m in err.data for m in _OOM_MARKERS):
@@ -480,7 +485,7 @@ class BubblewrapSandbox:
                 # asyncio.wait, not wait_for: a timeout must not cancel the futures we still need.
                 _, pending = await asyncio.wait([exited, out.closed, err.closed], timeout=limits.wall_seconds)
                 if pending:
-                    timed_out = not exited.done() or not state["overflow"]
+                    timed_out = True
                     kill()
                     await asyncio.wait([exited], timeout=5.0)
             except BaseException:
@@ -511,7 +516,7 @@ class BubblewrapSandbox:
             wall=round(wall, 4),
             timed_out=timed_out,
             cpu_killed=cpu_killed and not timed_out,
-            output_overflow=state["overflow"] and not timed_out and not cpu_killed,
+            output_overflow=state["overflow"],
         )
         return outcome, out, err
 

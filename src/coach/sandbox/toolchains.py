@@ -105,7 +105,7 @@ def _jvm_flags(memory_mb: int, prefix: str = "") -> list[str]:
         f"-Xmx{heap}m",
         "-Xss64m",
         "-XX:ReservedCodeCacheSize=64m",
-        "-Djava.io.tmpdir=/tmp",
+        "-Djava.io.tmpdir=/job/.tmp",
     ]
     return [prefix + f for f in flags]
 
