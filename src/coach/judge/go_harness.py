@@ -271,7 +271,7 @@ func judgeWrite(b *strings.Builder, v reflect.Value) {
 	case judgeTreeType:
 		root := v.Interface().(*TreeNode)
 		if root == nil {
-			b.WriteString("null")
+			b.WriteString("[]")
 			return
 		}
 		q := []*TreeNode{root}

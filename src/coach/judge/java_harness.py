@@ -186,6 +186,9 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
         lines += [f"        var r = {call};", "        elapsed = System.nanoTime() - t0;"]
         fields = ", ".join(f"r.{f}()" for f in entry.fields)
         lines.append(f"        return r == null ? null : new Object[] {{ {fields} }};")
+    elif returns.kind in ("ListNode", "TreeNode"):
+        lines += [f"        Object r = {call};", "        elapsed = System.nanoTime() - t0;"]
+        lines.append("        return r == null ? new ArrayList<Object>() : r;")
     else:
         lines += [
             f"        Object r = {call};",

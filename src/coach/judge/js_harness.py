@@ -18,7 +18,16 @@ if (isMainThread) {
   const payload = JSON.parse(workerData);
   const marker = payload.marker;
   const CAP = 4000;
-  const emit = (rec) => { fs.writeSync(1, marker + " " + JSON.stringify(rec) + "\n"); };
+  // stdout may be a non-blocking pipe: a large record meets EAGAIN until the reader catches up.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const emit = (rec) => {
+    const buf = Buffer.from(marker + " " + JSON.stringify(rec) + "\n");
+    let off = 0;
+    while (off < buf.length) {
+      try { off += fs.writeSync(1, buf, off, buf.length - off); }
+      catch (e) { if (e.code !== "EAGAIN") throw e; Atomics.wait(pause, 0, 0, 2); }
+    }
+  };
   let captured = "";
   let capturedSize = 0;
   const capture = (...parts) => {
@@ -66,6 +75,7 @@ if (isMainThread) {
     return v;
   };
   const out = (t, v) => {
+    if ((t.kind === "ListNode" || t.kind === "TreeNode") && (v === null || v === undefined)) return [];
     if (t.kind === "void" || v === null || v === undefined) return null;
     if (t.kind === "ListNode") {
       const vals = [];

@@ -82,6 +82,8 @@ class Bad(Exception):
 
 def out(t, v):
     k = t["kind"]
+    if k in ("ListNode", "TreeNode") and v is None:
+        return []
     if k == "void" or v is None:
         return None
     if k == "ListNode":

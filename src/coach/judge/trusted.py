@@ -137,6 +137,8 @@ def _tree(values: list[Any]) -> TreeNode | None:
 
 
 def _out(t: Type, v: Any) -> Any:
+    if t.kind in ("ListNode", "TreeNode") and v is None:
+        return []
     if t.kind == "void" or v is None:
         return None
     if t.kind == "ListNode":
