@@ -75,33 +75,29 @@ class PlainSandbox:
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-        async def read(stream: asyncio.StreamReader) -> tuple[bytes, bool]:
-            kept = bytearray()
-            cut = False
+        kept = {"out": bytearray(), "err": bytearray()}
+        cut = {"out": False, "err": False}
+
+        async def read(stream: asyncio.StreamReader, name: str) -> None:
+            # Into buffers outside the task: a timeout cancels the read but keeps what arrived.
             while chunk := await stream.read(65536):
-                room = cap - len(kept)
+                room = cap - len(kept[name])
                 if len(chunk) > room:
-                    cut = True
-                kept += chunk[: max(room, 0)]
-            return bytes(kept), cut
+                    cut[name] = True
+                kept[name] += chunk[: max(room, 0)]
 
         limit: LimitHit | None = None
-        tasks = asyncio.gather(feed(), read(proc.stdout), read(proc.stderr), proc.wait())
+        tasks = asyncio.gather(feed(), read(proc.stdout, "out"), read(proc.stderr, "err"), proc.wait())
         try:
-            _, (out, out_cut), (err, err_cut), _ = await asyncio.wait_for(tasks, limits.wall_seconds)
+            await asyncio.wait_for(tasks, limits.wall_seconds)
         except TimeoutError:
             limit = "wall"
             os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
-            out, out_cut, err, err_cut = b"", False, b"", False
-            try:
-                out, out_cut = await asyncio.wait_for(read(proc.stdout), 1)
-                err, err_cut = await asyncio.wait_for(read(proc.stderr), 1)
-            except TimeoutError:
-                pass
         else:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
+        out, out_cut, err, err_cut = bytes(kept["out"]), cut["out"], bytes(kept["err"]), cut["err"]
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         code = proc.returncode
