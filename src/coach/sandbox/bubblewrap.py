@@ -96,6 +96,26 @@ def _safe_relative(name: str) -> PurePosixPath:
     return path
 
 
+def default_work_root() -> Path:
+    """Where job directories go: /dev/shm when it is a writable tmpfs, else the system temp directory.
+
+    On a disk, deleting a job's files costs real time (Go's cache alone is 256 directories; on an ext4
+    mounted with `discard` removing one job took 0.9 s); on tmpfs it is free, and the pages a run writes
+    are charged to its memory cgroup, so a job cannot fill the disk.
+    """
+    shm = Path("/dev/shm")  # noqa: S108 - only the root of our own 0711 directory; jobs are mkdtemp 0700
+    with contextlib.suppress(OSError):
+        if os.access(shm, os.W_OK) and _is_tmpfs(shm):
+            return shm / "coach-sandbox"
+    return Path(tempfile.gettempdir()) / "coach-sandbox"
+
+
+def _is_tmpfs(path: Path) -> bool:
+    with contextlib.suppress(OSError), open("/proc/self/mounts") as mounts:
+        return any(line.split()[1:3] == [str(path), "tmpfs"] for line in mounts)
+    return False
+
+
 class BubblewrapSandbox:
     """Runs steps under `bwrap` with no network, a read-only system, and one private writable directory."""
 
@@ -112,7 +132,7 @@ class BubblewrapSandbox:
         hide_usr_local: bool = True,
     ) -> None:
         self._bwrap = shutil.which(bwrap) or bwrap
-        self._work_root = work_root or Path(tempfile.gettempdir()) / "coach-sandbox"
+        self._work_root = work_root or default_work_root()
         self._use_cgroups = use_cgroups
         self._cgroup_v2_dir = cgroup_v2_dir
         self._extra_ro_binds = tuple(extra_ro_binds)
