@@ -72,6 +72,13 @@ _OOM_MARKERS = (
     b"std::bad_alloc",
 )
 _FSIZE_MARKERS = (b"File too large",)
+# What fork/clone failing with EAGAIN looks like, for when no pids cgroup counts it for us.
+_NPROC_MARKERS = (
+    b"Resource temporarily unavailable",
+    b"unable to create native thread",
+    b"pthread_create failed",
+    b"EAGAIN",
+)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -405,7 +412,11 @@ class BubblewrapSandbox:
         limit: LimitHit | None = None
         if stats is not None and stats.oom_killed:
             limit = "memory"
-        elif stats is not None and stats.pids_limit_hit:
+        elif (stats is not None and stats.pids_limit_hit) or (
+            not (self._cgroups and self._cgroups.pids)
+            and (exit_code != 0 or outcome.timed_out)
+            and any(m in err.data for m in _NPROC_MARKERS)
+        ):
             limit = "processes"
         elif outcome.output_overflow:
             limit = "output"
