@@ -1,0 +1,191 @@
+"""What a candidate sees when their code misbehaves: errors with their own line numbers, time limits, prints."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.judge.runner import judge
+from coach.judge.specs import load_specs
+from coach.sandbox.bubblewrap import BubblewrapSandbox
+
+SPECS = load_specs()
+TWO_SUM = SPECS["code-e-two-sum-01"]
+pytestmark = pytest.mark.timeout(120)
+
+FORGER = """
+import json
+def two_sum(nums, target):
+    print("0" * 32 + " " + json.dumps({"i": 3, "ok": True, "out": [0, 1], "ms": 0}))
+    return [0, 0]
+"""
+
+
+async def test_printed_lines_cannot_pass_as_results(sandbox: BubblewrapSandbox) -> None:
+    report = await judge(TWO_SUM, "python", FORGER, sandbox, cases="visible")
+    assert report.passed == 0
+    assert report.cases[0].status == "wrong_answer"
+    assert '"ok": true' in report.cases[0].stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "line"),
+    [
+        ("python", "def two_sum(nums, target):\n    x = [\n    return []\n", "line 2"),
+        ("javascript", "function twoSum(nums, target) {\n  return [0,\n}\n", "line 3"),
+        (
+            "java",
+            'class Solution {\n    public int[] twoSum(int[] nums, int target) {\n        int x = "a";\n    }\n}\n',
+            "line 3",
+        ),
+        ("go", "func twoSum(nums []int, target int) []int {\n    x := 1\n    return nil\n}\n", "line 2"),
+    ],
+)
+async def test_compile_errors_carry_the_candidates_line_numbers(
+    language: str, code: str, line: str, sandbox: BubblewrapSandbox
+) -> None:
+    report = await judge(TWO_SUM, language, code, sandbox, cases="visible")
+    assert report.status == "compile_error"
+    assert line in report.compile_error
+    assert "JudgeMain" not in report.compile_error
+    assert "judge_main" not in report.compile_error
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        ("python", "def twosum(nums, target):\n    return []\n", "no function named two_sum"),
+        (
+            "java",
+            "class Solution {\n    public int[] twoSums(int[] nums, int target) { return null; }\n}\n",
+            "public int[] twoSum(int[] nums, int target)",
+        ),
+        (
+            "go",
+            "func twoSum(nums []int64, target int) []int {\n    return nil\n}\n",
+            "func twoSum(nums []int, target int) []int",
+        ),
+    ],
+)
+async def test_a_wrong_signature_is_explained_with_the_expected_one(
+    language: str, code: str, expected: str, sandbox: BubblewrapSandbox
+) -> None:
+    report = await judge(TWO_SUM, language, code, sandbox, cases="visible")
+    assert report.status == "compile_error"
+    assert expected in report.compile_error
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "where"),
+    [
+        (
+            "python",
+            "def two_sum(nums, target):\n    seen = {}\n    return [seen[target], 0]\n",
+            "KeyError: 9 (line 3)",
+        ),
+        (
+            "javascript",
+            "function twoSum(nums, target) {\n  const seen = null;\n  return seen.x;\n}\n",
+            "(line 3)",
+        ),
+        (
+            "java",
+            "class Solution {\n    public int[] twoSum(int[] nums, int target) {\n        int[] a = new int[1];\n        return new int[] {a[5]};\n    }\n}\n",
+            "ArrayIndexOutOfBoundsException",
+        ),
+        (
+            "go",
+            "func twoSum(nums []int, target int) []int {\n    var m map[int]int\n    m[1] = 2\n    return nil\n}\n",
+            "(line 3)",
+        ),
+    ],
+)
+async def test_an_exception_fails_its_case_with_the_line_and_the_rest_still_run(
+    language: str, code: str, where: str, sandbox: BubblewrapSandbox
+) -> None:
+    report = await judge(TWO_SUM, language, code, sandbox, cases="visible")
+    assert [c.status for c in report.cases] == ["error"] * 3
+    assert where in report.cases[0].message
+    if language == "java":
+        assert "(line 4)" in report.cases[0].message
+
+
+INFINITE_ON_FIRST = """
+def two_sum(nums, target):
+    if nums == [2, 7, 11, 15]:
+        while True:
+            pass
+    seen = {}
+    for i, v in enumerate(nums):
+        if target - v in seen:
+            return [seen[target - v], i]
+        seen[v] = i
+"""
+
+
+async def test_a_case_that_never_ends_is_a_timeout_and_later_cases_still_run(
+    sandbox: BubblewrapSandbox,
+) -> None:
+    report = await judge(TWO_SUM, "python", INFINITE_ON_FIRST, sandbox, cases="visible")
+    assert [c.status for c in report.cases] == ["timeout", "passed", "passed"]
+    assert report.cases[0].limit in ("cpu", "wall")
+    assert report.runs == 2
+
+
+QUADRATIC = """
+func twoSum(nums []int, target int) []int {
+    for i := range nums {
+        for j := i + 1; j < len(nums); j++ {
+            if nums[i]+nums[j] == target {
+                return []int{i, j}
+            }
+        }
+    }
+    return nil
+}
+"""
+
+
+async def test_a_quadratic_solution_passes_small_cases_and_times_out_on_the_large_one(
+    sandbox: BubblewrapSandbox,
+) -> None:
+    report = await judge(TWO_SUM, "go", QUADRATIC, sandbox)
+    assert all(c.passed for c in report.cases if not c.large)
+    assert report.large_case_timeout
+    large = next(c for c in report.cases if c.large)
+    assert large.description == "large input with the pair at the end"
+    assert large.input is None
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        (
+            "python",
+            "def max_depth(root):\n    return 1 + max(max_depth(root.left), max_depth(root.right)) if root else 0\n",
+        ),
+        (
+            "javascript",
+            "function maxDepth(r) {\n  return r ? 1 + Math.max(maxDepth(r.left), maxDepth(r.right)) : 0;\n}\n",
+        ),
+        (
+            "java",
+            "class Solution {\n    public int maxDepth(TreeNode r) {\n        return r == null ? 0 : 1 + Math.max(maxDepth(r.left), maxDepth(r.right));\n    }\n}\n",
+        ),
+    ],
+)
+async def test_recursion_reaches_the_constraints_depth(
+    language: str, code: str, sandbox: BubblewrapSandbox
+) -> None:
+    report = await judge(SPECS["code-e-tree-max-depth-01"], language, code, sandbox)
+    assert report.status == "passed", [(c.description, c.message) for c in report.cases if not c.passed]
+
+
+async def test_visible_cases_show_input_expected_and_actual(sandbox: BubblewrapSandbox) -> None:
+    code = "function twoSum(nums, target) {\n  console.log('checking', nums.length);\n  return [1, 0];\n}\n"
+    report = await judge(TWO_SUM, "javascript", code, sandbox, cases="visible")
+    first = report.first_failing_visible
+    assert first is not None
+    assert first.input == "nums = [2,7,11,15], target = 9"
+    assert first.expected == "[0,1]"
+    assert first.actual == "[1,0]"
+    assert first.stdout.strip() == "checking 4"
