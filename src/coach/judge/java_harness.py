@@ -55,7 +55,8 @@ def compile_step(names: list[str]) -> Step:
 def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int, str]:
     """The source files, the candidate's line offset and the name of the candidate's file."""
     public = re.search(r"\bpublic\s+(?:final\s+|abstract\s+)*class\s+(\w+)", strip_comments(code))
-    main_class = spec.entry["java"].class_name or "Solution"
+    # A design class may be nested in Solution (`Solution.RevenueTracker`): the file is the outer class's.
+    main_class = (spec.entry["java"].class_name or "Solution").split(".")[0]
     code_file = (public.group(1) if public else main_class) + ".java"
     out = {code_file: (HEADER + code).encode(), "JudgeMain.java": main_source(spec).encode()}
     for node, source in NODES_SOURCE.items():
