@@ -395,3 +395,26 @@ async def test_concurrent_runs_do_not_see_each_others_files_or_processes(sandbox
     )
     assert first[0].stdout == b"ready\n"
     assert second[0].stdout == b"seen []\n", second[0].stdout
+
+
+async def test_kernel_interfaces_code_never_needs_are_denied(sandbox: BubblewrapSandbox) -> None:
+    code = (
+        b"import ctypes, errno\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        b"for name, nr in [('ptrace', 101), ('keyctl', 250), ('bpf', 321), ('mount', 165), ('unshare', 272),\n"
+        b"                 ('perf_event_open', 298), ('io_uring_setup', 425), ('x32', 0x40000000 + 39)]:\n"
+        b"    ctypes.set_errno(0)\n"
+        b"    r = libc.syscall(nr, 0, 0, 0, 0, 0)\n"
+        b"    print(name, r, errno.errorcode.get(ctypes.get_errno()))\n"
+    )
+    [result] = await sandbox.run({"s.py": code}, [Step(["python3", "s.py"])])
+    lines = result.stdout.decode().splitlines()
+    assert lines == [
+        "ptrace -1 EPERM",
+        "keyctl -1 EPERM",
+        "bpf -1 EPERM",
+        "mount -1 EPERM",
+        "unshare -1 EPERM",
+        "perf_event_open -1 EPERM",
+        "io_uring_setup -1 ENOSYS",
+        "x32 -1 ENOSYS",
+    ], result.stderr

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from coach.sandbox import seccomp
 from coach.sandbox._capture import CappedReader
 from coach.sandbox.cgroups import Cgroups, RunGroup
 from coach.sandbox.port import LimitHit, Limits, Step, StepResult
@@ -137,6 +138,7 @@ class BubblewrapSandbox:
         job_quota_mb: int = 64,
         nproc_fallback: int = 256,
         hide_usr_local: bool = True,
+        seccomp_filter: bool = True,
     ) -> None:
         self._bwrap = shutil.which(bwrap) or bwrap
         self._work_root = work_root or default_work_root()
@@ -146,6 +148,7 @@ class BubblewrapSandbox:
         self._job_quota = job_quota_mb * 1024 * 1024
         self._nproc_fallback = nproc_fallback
         self._hide_usr_local = hide_usr_local
+        self._seccomp = seccomp.program() if seccomp_filter and seccomp.supported() else b""
         self._root = os.geteuid() == 0
         self._cgroups: Cgroups | None = None
         self._prepared = False
@@ -212,14 +215,23 @@ class BubblewrapSandbox:
             return False
         group = self._new_group(Limits())
         try:
-            argv = self._argv(Step(argv=["/bin/sh", "-c", "exit 0"]), job, group)
+            filter_fd = self._seccomp_fd()
+            argv = self._argv(Step(argv=["/bin/sh", "-c", "exit 0"]), job, group, filter_fd)
             done = subprocess.run(  # noqa: S603 - argv is ours
-                argv, env={}, capture_output=True, timeout=20, check=False, stdin=subprocess.DEVNULL
+                argv,
+                env={},
+                capture_output=True,
+                timeout=20,
+                check=False,
+                stdin=subprocess.DEVNULL,
+                pass_fds=() if filter_fd is None else (filter_fd,),
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             self._why_unavailable = f"bwrap did not start: {exc}"
             return False
         finally:
+            if filter_fd is not None:
+                os.close(filter_fd)
             if group is not None:
                 group.remove()
             shutil.rmtree(job, ignore_errors=True)
@@ -265,7 +277,16 @@ class BubblewrapSandbox:
             log.warning("sandbox: could not create cgroup %s: %s; using rlimits only", name, exc)
             return None
 
-    def _argv(self, step: Step, job: Path, group: RunGroup | None) -> list[str]:
+    def _seccomp_fd(self) -> int | None:
+        """A fresh fd holding the filter (bwrap reads it to the end, so one per launch)."""
+        if not self._seccomp:
+            return None
+        fd = os.memfd_create("coach-seccomp", 0)
+        _write_all(fd, self._seccomp)
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
+
+    def _argv(self, step: Step, job: Path, group: RunGroup | None, seccomp_fd: int | None) -> list[str]:
         limits = step.limits
         argv: list[str] = []
         if group is not None:
@@ -325,6 +346,8 @@ class BubblewrapSandbox:
         etc = self._work_root / "etc"
         for name in ("passwd", "group", "hosts"):
             argv += ["--ro-bind", str(etc / name), f"/etc/{name}"]
+        if seccomp_fd is not None:
+            argv += ["--seccomp", str(seccomp_fd)]
         argv += ["--proc", "/proc", "--dev", "/dev"]
         argv += ["--bind", str(job), JOB_DIR, "--chdir", JOB_DIR]
         # /tmp is the job's own .tmp, so the job directory is the one writable place (and under its quota).
@@ -382,8 +405,13 @@ class BubblewrapSandbox:
         limits = step.limits
         group = await asyncio.to_thread(self._new_group, limits)
         try:
-            argv = self._argv(step, job, group)
-            outcome, out, err = await self._spawn(argv, step.stdin, limits, group)
+            filter_fd = self._seccomp_fd()
+            try:
+                argv = self._argv(step, job, group, filter_fd)
+                outcome, out, err = await self._spawn(argv, step.stdin, limits, group, filter_fd)
+            finally:
+                if filter_fd is not None:
+                    os.close(filter_fd)
             stats = await asyncio.to_thread(group.stats) if group is not None else None
         finally:
             if group is not None:
@@ -446,17 +474,17 @@ class BubblewrapSandbox:
         )
 
     async def _spawn(
-        self, argv: list[str], stdin: bytes, limits: Limits, group: RunGroup | None
+        self, argv: list[str], stdin: bytes, limits: Limits, group: RunGroup | None, filter_fd: int | None
     ) -> tuple[_Outcome, CappedReader, CappedReader]:
         loop = asyncio.get_running_loop()
         stdin_fd = os.memfd_create("coach-stdin", os.MFD_CLOEXEC)
         try:
             if stdin:
-                os.write(stdin_fd, stdin)
+                _write_all(stdin_fd, stdin)
                 os.lseek(stdin_fd, 0, os.SEEK_SET)
             started = time.monotonic()
-            # Popen rather than asyncio's subprocess: we reap the child ourselves with wait4 to get
-            # its rusage (the tree's CPU and peak RSS), which asyncio's child watcher would discard.
+            # Popen rather than asyncio's subprocess: we wait on a pidfd and reap the child ourselves with
+            # wait4, so its rusage is ours (the CPU figure when there is no cgroup), not the watcher's.
             proc = subprocess.Popen(  # noqa: S603, ASYNC220 - argv is ours; spawning does not block
                 argv,
                 stdin=stdin_fd,
@@ -464,6 +492,7 @@ class BubblewrapSandbox:
                 stderr=subprocess.PIPE,
                 env={},
                 close_fds=True,
+                pass_fds=() if filter_fd is None else (filter_fd,),
                 start_new_session=True,
             )
         finally:
@@ -550,6 +579,12 @@ class BubblewrapSandbox:
             output_overflow=state["overflow"],
         )
         return outcome, out, err
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 async def _reap(pid: int) -> tuple[int, resource.struct_rusage]:
