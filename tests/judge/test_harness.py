@@ -189,3 +189,37 @@ async def test_visible_cases_show_input_expected_and_actual(sandbox: BubblewrapS
     assert first.expected == "[0,1]"
     assert first.actual == "[1,0]"
     assert first.stdout.strip() == "checking 4"
+
+
+NESTED_TREE = """
+class Solution {
+    static class TreeNode {
+        int val;
+        TreeNode left, right;
+        TreeNode(int val) { this.val = val; }
+    }
+
+    public int maxDepth(TreeNode root) {
+        int depth = 0;
+        java.util.ArrayDeque<TreeNode> level = new java.util.ArrayDeque<>();
+        if (root != null) level.add(root);
+        while (!level.isEmpty()) {
+            depth++;
+            for (int n = level.size(); n > 0; n--) {
+                TreeNode t = level.poll();
+                if (t.left != null) level.add(t.left);
+                if (t.right != null) level.add(t.right);
+            }
+        }
+        return depth;
+    }
+}
+"""
+
+
+async def test_java_node_classes_nested_in_solution_are_used(sandbox: BubblewrapSandbox) -> None:
+    report = await judge(SPECS["code-e-tree-max-depth-01"], "java", NESTED_TREE, sandbox)
+    assert report.status == "passed", (
+        report.compile_error,
+        [c.message for c in report.cases if not c.passed],
+    )

@@ -58,10 +58,15 @@ def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int, str]:
     # A design class may be nested in Solution (`Solution.RevenueTracker`): the file is the outer class's.
     main_class = (spec.entry["java"].class_name or "Solution").split(".")[0]
     code_file = (public.group(1) if public else main_class) + ".java"
-    out = {code_file: (HEADER + code).encode(), "JudgeMain.java": main_source(spec).encode()}
+    main = main_source(spec)
+    out = {code_file: (HEADER + code).encode()}
     for node, source in NODES_SOURCE.items():
-        if not declares(code, rf"\b(class|record|interface)\s+{node}\b"):
+        if declares(code, rf"\bstatic\s+(?:final\s+)?class\s+{node}\b"):
+            # Nested in the candidate's outer class (`static class ListNode` inside Solution).
+            main = re.sub(rf"\b{node}\b", f"{main_class}.{node}", main)
+        elif not declares(code, rf"\b(class|record|interface)\s+{node}\b"):
             out[f"{node}.java"] = source.encode()
+    out["JudgeMain.java"] = main.encode()
     return out, 1, code_file
 
 
