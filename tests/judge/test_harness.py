@@ -223,3 +223,44 @@ async def test_java_node_classes_nested_in_solution_are_used(sandbox: Bubblewrap
         report.compile_error,
         [c.message for c in report.cases if not c.passed],
     )
+
+
+OPTIONAL_SPEC = b"""
+id = "optional-store"
+kind = "design"
+methods = [
+  { name = "put", params = [{ name = "key", type = "string" }, { name = "value", type = "int" }] },
+  { name = "get", params = [{ name = "key", type = "string" }], returns = "optional<int>" },
+]
+[entry]
+python = { class = "Store", methods = { put = "put", get = "get" } }
+javascript = { class = "Store", methods = { put = "put", get = "get" } }
+java = { class = "Store", methods = { put = "put", get = "get" } }
+go = { class = "Store", constructor = "NewStore", methods = { put = "Put", get = "Get" } }
+[[examples]]
+input = '[["Store","get","put","get"],[[],["a"],["a",0],["a"]]]'
+output = "[null,null,null,0]"
+"""
+OPTIONAL_CODE = {
+    "python": "class Store:\n    def __init__(self):\n        self.d = {}\n    def put(self, k, v):\n        self.d[k] = v\n"
+    "    def get(self, k):\n        return self.d.get(k)\n",
+    "javascript": "class Store {\n  constructor() { this.d = new Map(); }\n  put(k, v) { this.d.set(k, v); }\n"
+    "  get(k) { return this.d.has(k) ? this.d.get(k) : null; }\n}\n",
+    "java": "class Store {\n    java.util.Map<String, Integer> d = new java.util.HashMap<>();\n"
+    "    public void put(String k, int v) { d.put(k, v); }\n    public Integer get(String k) { return d.get(k); }\n}\n",
+    "go": "type Store struct{ d map[string]int }\n\nfunc NewStore() *Store { return &Store{d: map[string]int{}} }\n\n"
+    "func (s *Store) Put(k string, v int) { s.d[k] = v }\n\n"
+    "func (s *Store) Get(k string) (int, bool) {\n    v, ok := s.d[k]\n    return v, ok\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(OPTIONAL_CODE))
+async def test_an_optional_result_reads_as_null_when_absent(
+    language: str, sandbox: BubblewrapSandbox
+) -> None:
+    from coach.domain.judge.spec import decode_spec
+
+    spec = decode_spec(OPTIONAL_SPEC)
+    report = await judge(spec, language, OPTIONAL_CODE[language], sandbox)
+    assert report.status == "passed", (report.compile_error, [(c.message, c.actual) for c in report.cases])
+    assert report.cases[0].actual == "[null,null,null,0]"

@@ -57,6 +57,8 @@ def gotype(t: Type) -> str:
         return "[]" + gotype(t.item)
     if t.kind == "tuple":
         return "(" + ", ".join(gotype(i) for i in t.items) + ")"
+    if t.kind == "optional":
+        return f"({gotype(t.item)}, bool)"
     return ""
 
 
@@ -141,6 +143,8 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
             lines.append(f"\treturn p{[p.name for p in spec.params].index(spec.mutates)}")
         else:
             lines.append("\treturn nil")
+    elif returns.kind == "optional":
+        lines += [f"\tr := judgeOpt({call})", "\tjudgeElapsed = time.Since(t0)", "\treturn r"]
     elif returns.kind == "tuple":
         names = ", ".join(f"r{k}" for k in range(len(returns.items)))
         lines += [f"\t{names} := {call}", "\tjudgeElapsed = time.Since(t0)"]
@@ -177,6 +181,8 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
         lines.append(f'\t\tcase "{m.name}":')
         if parse_type(m.returns).kind == "void":
             lines += [f"\t\t\t{call}", "\t\t\tout = append(out, nil)"]
+        elif parse_type(m.returns).kind == "optional":
+            lines.append(f"\t\t\tout = append(out, judgeOpt({call}))")
         else:
             lines.append(f"\t\t\tout = append(out, {call})")
     lines += [
@@ -223,6 +229,14 @@ var judgeStep int
 var judgeStepName string
 
 type judgeBad struct{ msg string }
+
+// A Go "optional" result is (value, ok): not ok reads as null.
+func judgeOpt[T any](v T, ok bool) interface{} {
+	if !ok {
+		return nil
+	}
+	return v
+}
 
 func judgeInt(v interface{}) int64 {
 	n := v.(json.Number)

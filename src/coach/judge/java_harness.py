@@ -88,6 +88,8 @@ def jtype(t: Type) -> str:
         return jtype(t.item) + "[]"
     if t.kind == "list":
         return f"List<{boxed(t.item)}>"
+    if t.kind == "optional":
+        return boxed(t.item)
     return "Object"
 
 
@@ -165,6 +167,8 @@ class _Converters:
                 f"if (o == null) return null; List<Object> l = (List<Object>) o; {jt} r = {create};"
                 f" for (int k = 0; k < r.length; k++) r[k] = {item}(l.get(k)); return r;"
             )
+        elif t.kind == "optional":
+            body = f"return o == null ? null : {self.name(t.item)}(o);"
         elif t.kind == "list":
             item = self.name(t.item)
             body = (

@@ -72,6 +72,7 @@ if (isMainThread) {
     if (t.kind === "ListNode") return toList(v);
     if (t.kind === "TreeNode") return toTree(v);
     if (t.kind === "array" || t.kind === "list") return v.map((x) => arg(t.items[0], x));
+    if (t.kind === "optional") return arg(t.items[0], v);
     return v;
   };
   const out = (t, v) => {
@@ -93,6 +94,7 @@ if (isMainThread) {
       while (vals.length && vals[vals.length - 1] === null) vals.pop();
       return vals;
     }
+    if (t.kind === "optional") return out(t.items[0], v);
     if (t.kind === "array" || t.kind === "list" || t.kind === "tuple") {
       if (typeof v === "string" || typeof v[Symbol.iterator] !== "function") throw new Bad("returned " + typeof v + " where a list was expected");
       const items = Array.from(v);

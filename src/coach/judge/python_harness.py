@@ -73,6 +73,8 @@ def arg(t, v):
         return float(v)
     if k in ("array", "list"):
         return [arg(t["items"][0], x) for x in v]
+    if k == "optional":
+        return arg(t["items"][0], v)
     return v
 
 
@@ -111,6 +113,8 @@ def out(t, v):
         while vals and vals[-1] is None:
             vals.pop()
         return vals
+    if k == "optional":
+        return out(t["items"][0], v)
     if k in ("array", "list"):
         if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__iter__"):
             raise Bad(f"returned {type(v).__name__} where a list was expected")

@@ -117,6 +117,8 @@ def _arg(t: Type, v: Any) -> Any:
         return float(v)
     if t.kind in ("array", "list"):
         return [_arg(t.item, x) for x in v]
+    if t.kind == "optional":
+        return _arg(t.item, v)
     return v
 
 
@@ -161,6 +163,8 @@ def _out(t: Type, v: Any) -> Any:
         return flat
     if t.kind in ("array", "list"):
         return [_out(t.item, x) for x in v]
+    if t.kind == "optional":
+        return _out(t.item, v)
     if t.kind == "tuple":
         return [_out(s, x) for s, x in zip(t.items, v, strict=True)]
     if t.kind == "double":

@@ -107,7 +107,7 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: str
     entry: dict[str, Entry]
     examples: list[Case]
-    hidden: list[Case]
+    hidden: list[Case] = []
     kind: Literal["function", "design"] = "function"
     params: list[Param] = []
     returns: str = "void"

@@ -1,7 +1,7 @@
 """The judge's small type language: the argument and result types a coding question's entry points use.
 
-Grammar: `int | long | double | bool | string | char | void | ListNode | TreeNode | T[] | list<T> |
-tuple<A,B,...>`. `T[]` is a fixed array (Java `int[]`), `list<T>` a growable list (Java `List<Integer>`);
+Grammar: `int | long | double | bool | string | void | ListNode | TreeNode | T[] | list<T> |
+tuple<A,B,...> | optional<T>`. `T[]` is a fixed array (Java `int[]`), `list<T>` a growable list (Java `List<Integer>`);
 the other three languages spell both the same way.
 """
 
@@ -12,7 +12,18 @@ from typing import Literal
 import msgspec
 
 Kind = Literal[
-    "int", "long", "double", "bool", "string", "void", "ListNode", "TreeNode", "array", "list", "tuple"
+    "int",
+    "long",
+    "double",
+    "bool",
+    "string",
+    "void",
+    "ListNode",
+    "TreeNode",
+    "array",
+    "list",
+    "tuple",
+    "optional",
 ]
 PRIMITIVES: frozenset[str] = frozenset({"int", "long", "double", "bool", "string", "void"})
 NODES: frozenset[str] = frozenset({"ListNode", "TreeNode"})
@@ -38,6 +49,8 @@ class Type(msgspec.Struct, frozen=True):
             return f"{self.item}[]"
         if self.kind == "list":
             return f"list<{self.item}>"
+        if self.kind == "optional":
+            return f"optional<{self.item}>"
         if self.kind == "tuple":
             return "tuple<" + ",".join(str(t) for t in self.items) + ">"
         return self.kind
@@ -77,9 +90,9 @@ class _Parser:
         result: Type
         if name in PRIMITIVES or name in NODES:
             result = Type(name)  # type: ignore[arg-type]
-        elif name == "list":
+        elif name in ("list", "optional"):
             self._expect("<")
-            result = Type("list", (self.parse(),))
+            result = Type(name, (self.parse(),))  # type: ignore[arg-type]
             self._expect(">")
         elif name == "tuple":
             self._expect("<")
