@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
-from coach.sandbox.bubblewrap import JOB_DIR, BubblewrapSandbox
+from coach.sandbox.bubblewrap import JOB_DIR, SHARED_DIR, BubblewrapSandbox
 from coach.sandbox.pool import BoundedSandbox
 from coach.sandbox.port import Limits, Step
 from coach.sandbox.toolchains import Language, Toolchain, discover
@@ -165,7 +165,7 @@ async def _sandboxed(sandbox: BubblewrapSandbox | BoundedSandbox, tc: Toolchain)
     return elapsed, last.stdout
 
 
-async def _bare(tc: Toolchain) -> tuple[float, bytes]:
+async def _bare(tc: Toolchain, shared: Path) -> tuple[float, bytes]:
     """The same steps as plain subprocesses in a fresh directory; /job in argv and env is that directory."""
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
         root = Path(tmp)
@@ -174,13 +174,14 @@ async def _bare(tc: Toolchain) -> tuple[float, bytes]:
         started = time.monotonic()
         out = b""
         for step in tc.steps(STDIN, LIMITS):
-            out = await _bare_step(step, root)
+            out = await _bare_step(step, root, shared)
         return time.monotonic() - started, out
 
 
-async def _bare_step(step: Step, root: Path) -> bytes:
+async def _bare_step(step: Step, root: Path, shared: Path) -> bytes:
     def here(text: str) -> str:
-        return text.replace(JOB_DIR, str(root))
+        # The same javac archive for both: only the isolation differs.
+        return text.replace(JOB_DIR, str(root)).replace(SHARED_DIR, str(shared))
 
     env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8", "TMPDIR": str(root / ".tmp")}
     env.update({k: here(v) for k, v in step.env.items()})
@@ -217,7 +218,7 @@ async def main() -> None:
     if not sandbox.available():
         raise SystemExit(f"sandbox unavailable: {sandbox.why_unavailable}")
     print(sandbox.describe())
-    toolchains = await discover(sandbox)
+    toolchains = await discover(sandbox, shared=(sandbox.shared_dir, SHARED_DIR))
     expected = _expected()
     print(
         f"{args.runs} runs each, 10 cases a run; runs/s with {args.concurrency} at once on {os.cpu_count()} cores"
@@ -232,7 +233,7 @@ async def main() -> None:
             continue
         # One of each first: disk cache and the CPU governor warm up outside the figures.
         await _sandboxed(sandbox, tc)
-        await _bare(tc)
+        await _bare(tc, sandbox.shared_dir)
         boxed: list[float] = []
         bare: list[float] = []
         for _ in range(args.runs):
@@ -240,7 +241,7 @@ async def main() -> None:
             seconds, out = await _sandboxed(sandbox, tc)
             assert out.replace(b" ", b"") == expected, (language, out)
             boxed.append(seconds)
-            seconds, out = await _bare(tc)
+            seconds, out = await _bare(tc, sandbox.shared_dir)
             assert out.replace(b" ", b"") == expected, (language, "bare", out)
             bare.append(seconds)
         rate = await _throughput(sandbox, tc, args.concurrency, max(args.concurrency * 3, args.runs // 2))

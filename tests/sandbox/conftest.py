@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from coach.sandbox.bubblewrap import BubblewrapSandbox
+from coach.sandbox.bubblewrap import SHARED_DIR, BubblewrapSandbox
 from coach.sandbox.toolchains import Language, Toolchain, discover
 
 
@@ -36,7 +36,8 @@ def sandbox() -> Iterator[BubblewrapSandbox]:
 def toolchains(sandbox: BubblewrapSandbox) -> dict[Language, Toolchain]:
     import asyncio
 
-    return asyncio.run(discover(sandbox))
+    # With the shared directory, so every Java test compiles through javac's CDS archive.
+    return asyncio.run(discover(sandbox, shared=(sandbox.shared_dir, SHARED_DIR)))
 
 
 @pytest.fixture

@@ -101,3 +101,16 @@ def test_discovery_found_versions(toolchains: dict[str, Toolchain]) -> None:
             assert found.version[0].isdigit(), language
         else:
             assert found.reason, language
+
+
+@pytest.mark.parametrize("toolchain", ["java"], indirect=True)
+async def test_javac_runs_with_its_class_data_archive(
+    sandbox: BubblewrapSandbox, toolchain: Toolchain
+) -> None:
+    assert toolchain.javac_archive.startswith("/opt/coach-shared/javac-")
+    [compile_step] = toolchain.compile_steps()
+    assert f"-J-XX:SharedArchiveFile={toolchain.javac_archive}" in compile_step.argv
+    results = await sandbox.run({"Main.java": HELLO["java"]}, toolchain.steps(b"", RUN))
+    assert [r.ok for r in results] == [True, True]
+    # A JVM that cannot map the archive says so: nothing on either stream means it was used.
+    assert results[0].stdout == results[0].stderr == b""

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 JOB_DIR = "/job"
 """Where the job's files are, inside the sandbox (also its HOME and working directory)."""
 NOBODY = 65534
+SHARED_DIR = "/opt/coach-shared"
+"""Where runs see the sandbox's shared read-only directory."""
 _PATH = "/usr/bin:/bin"
 _SANDBOX_TMP = "/tmp"  # noqa: S108 - inside the sandbox: a link to the job's own .tmp, not the host's /tmp
 _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -165,6 +167,7 @@ class BubblewrapSandbox:
         os.chmod(self._work_root, 0o711)  # noqa: S103
         etc = self._work_root / "etc"
         etc.mkdir(mode=0o755, exist_ok=True)
+        self.shared_dir.mkdir(mode=0o755, exist_ok=True)
         contents = {
             "passwd": f"nobody:x:{NOBODY}:{NOBODY}:nobody:{JOB_DIR}:/usr/sbin/nologin\n",
             "group": f"nogroup:x:{NOBODY}:\n",
@@ -181,6 +184,14 @@ class BubblewrapSandbox:
         self._prepared = True
 
     @property
+    def shared_dir(self) -> Path:
+        """Host directory every run sees read-only at `SHARED_DIR` (warm caches such as javac's CDS archive).
+
+        Only the server writes here, before runs use it; files must be world-readable.
+        """
+        return self._work_root / "shared"
+
+    @property
     def cgroups(self) -> Cgroups | None:
         """The per-run groups in use (None: rlimits only)."""
         self._prepare()
@@ -190,7 +201,8 @@ class BubblewrapSandbox:
         """How runs are limited here, for the startup log."""
         groups = self.cgroups
         how = groups.describe() if groups else "rlimits only (no writable cgroup)"
-        return f"bubblewrap sandbox at {self._bwrap}; {how}; uid {NOBODY}"
+        syscalls = "seccomp filter" if self._seccomp else "no seccomp filter"
+        return f"bubblewrap sandbox at {self._bwrap}; {how}; {syscalls}; uid {NOBODY}"
 
     @property
     def why_unavailable(self) -> str:
@@ -346,6 +358,7 @@ class BubblewrapSandbox:
         etc = self._work_root / "etc"
         for name in ("passwd", "group", "hosts"):
             argv += ["--ro-bind", str(etc / name), f"/etc/{name}"]
+        argv += ["--ro-bind", str(self.shared_dir), SHARED_DIR]
         if seccomp_fd is not None:
             argv += ["--seccomp", str(seccomp_fd)]
         argv += ["--proc", "/proc", "--dev", "/dev"]

@@ -18,10 +18,14 @@ each runtime needs once the environment is cleared and memory is capped:
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from coach.sandbox.port import Limits, Sandbox, Step, StepResult
@@ -61,11 +65,16 @@ class Toolchain:
     source_file: str = ""
     java_single_jvm: bool = False
     """Java: compile and run in one JVM (`java Main.java`) instead of `javac` then `java`."""
+    javac_archive: str = ""
+    """Java: a CDS archive of javac's classes, as the sandbox sees it (halves javac's start-up)."""
 
     def compile_steps(self, limits: Limits = COMPILE_LIMITS) -> list[Step]:
         """The steps that build `source_file` (none for Python and JavaScript)."""
         if self.language == "java" and not self.java_single_jvm:
-            argv = [self.binaries["javac"], *_jvm_flags(limits.memory_mb, prefix="-J"), "-encoding", "UTF-8"]
+            flags = _jvm_flags(limits.memory_mb, prefix="-J")
+            if self.javac_archive:
+                flags.append(f"-J-XX:SharedArchiveFile={self.javac_archive}")
+            argv = [self.binaries["javac"], *flags, "-encoding", "UTF-8"]
             return [Step([*argv, "-d", ".", self.source_file], limits=limits)]
         if self.language == "go":
             argv = [self.binaries["go"], "build", "-o", "main", self.source_file]
@@ -157,8 +166,14 @@ def find_binaries(language: Language) -> dict[str, str] | str:
     return found
 
 
-async def discover(sandbox: Sandbox, *, java_single_jvm: bool = False) -> dict[Language, Toolchain]:
-    """Each language's toolchain, checked by running its version command inside `sandbox`."""
+async def discover(
+    sandbox: Sandbox, *, java_single_jvm: bool = False, shared: tuple[Path, str] | None = None
+) -> dict[Language, Toolchain]:
+    """Each language's toolchain, checked by running its version command inside `sandbox`.
+
+    With `shared` (the sandbox's read-only shared directory: host path, path inside), Java also gets a
+    javac CDS archive there, made once and checked inside the sandbox before it is used.
+    """
     if not sandbox.available():
         return {lang: Toolchain(lang, False, reason="the sandbox is unavailable") for lang in LANGUAGES}
 
@@ -171,8 +186,53 @@ async def discover(sandbox: Sandbox, *, java_single_jvm: bool = False) -> dict[L
         results = await sandbox.run({}, [Step([binaries[name], *args], limits=_PROBE_LIMITS, env=env)])
         return _judge_probe(language, binaries, results, java_single_jvm)
 
-    found = await asyncio.gather(*(one(lang) for lang in LANGUAGES))
-    return {t.language: t for t in found}
+    found = {t.language: t for t in await asyncio.gather(*(one(lang) for lang in LANGUAGES))}
+    java = found["java"]
+    if shared is not None and java.available and not java_single_jvm:
+        archive = await _javac_archive(java, sandbox, *shared)
+        if archive:
+            found["java"] = replace(java, javac_archive=archive)
+    return found
+
+
+_ARCHIVE_PROBE = b"import java.util.*;\npublic class Main { public static void main(String[] a) { System.out.println(new ArrayList<>(List.of(1))); } }\n"
+
+
+async def _javac_archive(java: Toolchain, sandbox: Sandbox, host_dir: Path, inside_dir: str) -> str:
+    """Make (once) and check javac's CDS archive in the shared directory; "" when it cannot be used."""
+    flags = _jvm_flags(COMPILE_LIMITS.memory_mb, prefix="-J")
+    key = hashlib.sha256("\0".join([java.binaries["javac"], java.version, *flags]).encode()).hexdigest()[:12]
+    name = f"javac-{java.version}-{key}.jsa"
+    target = host_dir / name
+    if not target.exists():
+        # javac here compiles our own probe, as the server, to record which classes it loads.
+        with tempfile.TemporaryDirectory(prefix="coach-cds-") as tmp:
+            (Path(tmp) / "Main.java").write_bytes(_ARCHIVE_PROBE)
+            # Dumped beside the target and renamed into place: other servers may be reading it.
+            scratch = host_dir / f".{name}.{os.getpid()}.tmp"
+            proc = await asyncio.create_subprocess_exec(
+                java.binaries["javac"],
+                *flags,
+                f"-J-XX:ArchiveClassesAtExit={scratch}",
+                "Main.java",
+                cwd=tmp,
+                env={"PATH": SYSTEM_PATH, "LANG": "C.UTF-8"},
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            if await proc.wait() != 0 or not scratch.exists():
+                scratch.unlink(missing_ok=True)
+                return ""
+            scratch.chmod(0o644)
+            scratch.replace(target)
+    inside = f"{inside_dir}/{name}"
+    probe = replace(java, javac_archive=inside)
+    results = await sandbox.run({"Main.java": _ARCHIVE_PROBE}, probe.compile_steps())
+    # A stale or mismatched archive makes the JVM warn on stdout: then do without it.
+    if not results[0].ok or results[0].stdout or results[0].stderr:
+        target.unlink(missing_ok=True)
+        return ""
+    return inside
 
 
 def _judge_probe(
