@@ -264,3 +264,53 @@ async def test_an_optional_result_reads_as_null_when_absent(
     report = await judge(spec, language, OPTIONAL_CODE[language], sandbox)
     assert report.status == "passed", (report.compile_error, [(c.message, c.actual) for c in report.cases])
     assert report.cases[0].actual == "[null,null,null,0]"
+
+
+RAISING_SPEC = b"""
+id = "parse-port"
+params = [{ name = "s", type = "string" }]
+returns = "int"
+[entry]
+python = { name = "parse_port" }
+javascript = { name = "parsePort" }
+java = { name = "parsePort" }
+go = { name = "parsePort", error = true }
+[[examples]]
+input = '["8080"]'
+output = "8080"
+[[examples]]
+input = '["http"]'
+output = '{"error": true}'
+"""
+RAISING_CODE = {
+    "python": "def parse_port(s):\n    if not s.isdigit():\n        raise ValueError(s)\n    return int(s)\n",
+    "javascript": "function parsePort(s) {\n  if (!/^[0-9]+$/.test(s)) throw new Error('bad port ' + s);\n"
+    "  return Number(s);\n}\n",
+    "java": "class Solution {\n    public int parsePort(String s) {\n        return Integer.parseInt(s);\n    }\n}\n",
+    "go": 'import (\n    "fmt"\n    "strconv"\n)\n\nfunc parsePort(s string) (int, error) {\n'
+    '    n, err := strconv.Atoi(s)\n    if err != nil {\n        return 0, fmt.Errorf("bad port %q", s)\n    }\n'
+    "    return n, nil\n}\n",
+}
+NOT_RAISING = {
+    "python": "def parse_port(s):\n    return int(s) if s.isdigit() else -1\n",
+    "go": "func parsePort(s string) (int, error) {\n    return 8080, nil\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(RAISING_CODE))
+async def test_a_case_whose_answer_is_an_error_passes_when_the_code_raises(
+    language: str, sandbox: BubblewrapSandbox
+) -> None:
+    from coach.domain.judge.spec import decode_spec
+
+    report = await judge(decode_spec(RAISING_SPEC), language, RAISING_CODE[language], sandbox)
+    assert report.status == "passed", (report.compile_error, [(c.message, c.actual) for c in report.cases])
+
+
+@pytest.mark.parametrize("language", sorted(NOT_RAISING))
+async def test_returning_where_an_error_was_expected_fails(language: str, sandbox: BubblewrapSandbox) -> None:
+    from coach.domain.judge.spec import decode_spec
+
+    report = await judge(decode_spec(RAISING_SPEC), language, NOT_RAISING[language], sandbox)
+    assert [c.status for c in report.cases] == ["passed", "wrong_answer"]
+    assert report.cases[1].message == "expected an error for this input"

@@ -137,6 +137,8 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
     call = f"{entry.name}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
     returns = parse_type(spec.returns)
     lines.append("\tt0 := time.Now()")
+    if entry.error:
+        return "\n".join([*lines, *_call_with_error(call, returns, spec)])
     if returns.kind == "void":
         lines += [f"\t{call}", "\tjudgeElapsed = time.Since(t0)"]
         if spec.mutates:
@@ -154,6 +156,23 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
     if not spec.params:
         lines.insert(0, "\t_ = a")
     return "\n".join(lines)
+
+
+def _call_with_error(call: str, returns: Type, spec: JudgeSpec) -> list[str]:
+    """A call whose last result is an `error`: a non-nil one is raised as the case's outcome."""
+    count = len(returns.items) if returns.kind == "tuple" else 0 if returns.kind == "void" else 1
+    names = [f"r{k}" for k in range(count)]
+    lines = [f"\t{', '.join([*names, 'err'])} := {call}", "\tjudgeElapsed = time.Since(t0)"]
+    lines += ["\tif err != nil {", "\t\tpanic(judgeRaised{err})", "\t}"]
+    if spec.mutates:
+        lines.append(f"\treturn p{[p.name for p in spec.params].index(spec.mutates)}")
+    elif count == 0:
+        lines.append("\treturn nil")
+    elif count == 1:
+        lines.append("\treturn r0")
+    else:
+        lines.append(f"\treturn []interface{{}}{{{', '.join(names)}}}")
+    return lines
 
 
 def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
@@ -229,6 +248,8 @@ var judgeStep int
 var judgeStepName string
 
 type judgeBad struct{ msg string }
+
+type judgeRaised struct{ err error }
 
 // A Go "optional" result is (value, ok): not ok reads as null.
 func judgeOpt[T any](v T, ok bool) interface{} {
@@ -391,10 +412,15 @@ func judgeCase(args []interface{}) (rec string) {
 	defer func() {
 		if r := recover(); r != nil {
 			var b strings.Builder
-			b.WriteString(`,"ok":false,"err":`)
+			b.WriteString(`,"ok":false`)
 			if bad, ok := r.(judgeBad); ok {
+				b.WriteString(`,"err":`)
 				judgeStr(&b, bad.msg)
+			} else if raised, ok := r.(judgeRaised); ok {
+				b.WriteString(`,"raised":true,"err":`)
+				judgeStr(&b, "error: "+raised.err.Error())
 			} else {
+				b.WriteString(`,"raised":true,"err":`)
 				judgeStr(&b, "panic: "+judgeWhere(r))
 			}
 			rec = b.String()

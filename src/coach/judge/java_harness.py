@@ -422,7 +422,7 @@ class JudgeMain {
             } catch (Bad e) {
                 b.append(",\"ok\":false,\"err\":"); str(b, e.getMessage());
             } catch (Throwable e) {
-                b.append(",\"ok\":false,\"err\":"); str(b, where(e));
+                b.append(",\"ok\":false,\"raised\":true,\"err\":"); str(b, where(e));
             }
             ps.flush();
             b.append(",\"stdout\":"); str(b, cap.text());

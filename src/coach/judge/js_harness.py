@@ -174,6 +174,7 @@ if (isMainThread) {
       rec.ok = true; rec.out = value; rec.ms = took;
     } catch (e) {
       rec.ok = false;
+      rec.raised = !(e instanceof Bad);
       rec.err = e instanceof Bad ? e.message : where(e);
     }
     rec.stdout = takeCaptured();

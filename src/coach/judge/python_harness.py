@@ -225,7 +225,7 @@ def main():
             record.update(ok=False, err=str(exc))
         except BaseException as exc:
             notes = getattr(exc, "__notes__", [])
-            record.update(ok=False, err=where(exc) + (f" at {notes[-1]}" if notes else ""))
+            record.update(ok=False, raised=True, err=where(exc) + (f" at {notes[-1]}" if notes else ""))
         record["stdout"] = captured.text()
         emit(record)
     emit({"done": True})

@@ -11,7 +11,7 @@ import msgspec
 
 from coach.domain.judge.checkers import check
 from coach.domain.judge.report import CaseResult, JudgeReport, excerpt, render_args, show, status_for
-from coach.domain.judge.spec import Case, JudgeSpec
+from coach.domain.judge.spec import RAISES, Case, JudgeSpec
 from coach.judge import trusted
 from coach.judge.harness import STARTUP_SECONDS, Harness, build, payload, translate_compile_error
 from coach.sandbox.port import Sandbox, StepResult
@@ -151,13 +151,27 @@ def _base(spec: JudgeSpec, index: int, case: Case, args: Any, status: Any, messa
 async def _result(spec: JudgeSpec, index: int, case: Case, args: Any, record: dict[str, Any]) -> CaseResult:
     base = _base(spec, index, case, args, "passed", "")
     stdout = excerpt(str(record.get("stdout") or ""), 1000)
+    expected = await asyncio.to_thread(trusted.expected_output, spec, index, case)
+    if expected == RAISES:
+        # The right answer is to refuse the input: any raised exception (Go: a non-nil error) passes.
+        took = float(record.get("ms", 0.0))
+        if record.get("raised"):
+            return _replace(base, actual=show(RAISES) if base.visible else None, stdout=stdout)
+        if record.get("ok"):
+            shown = show(record.get("out")) if base.visible else None
+            return _replace(
+                base,
+                status="wrong_answer",
+                message="expected an error for this input",
+                actual=shown,
+                time_ms=took,
+            )
     if not record.get("ok"):
         return _replace(
             base, status="error", message=excerpt(str(record.get("err", "error")), 500), stdout=stdout
         )
     actual = record.get("out")
     took = float(record.get("ms", 0.0))
-    expected = await asyncio.to_thread(trusted.expected_output, spec, index, case)
     if spec.checker.kind == "validator":
         reason = await asyncio.to_thread(trusted.validator(spec), args, actual, expected)
     else:

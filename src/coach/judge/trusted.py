@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from coach.domain.judge.spec import Case, JudgeSpec
+from coach.domain.judge.spec import RAISES, Case, JudgeSpec
 from coach.domain.judge.types import Type, parse_type
 
 _lock = threading.Lock()
@@ -62,7 +62,14 @@ def validator(spec: JudgeSpec) -> Callable[[Any, Any, Any], str | None]:
 
 
 def reference_output(spec: JudgeSpec, args: Any) -> Any:
-    """Run the Python reference on `args` and return its output as JSON values."""
+    """Run the Python reference on `args` and return its output as JSON values (RAISES if it raises)."""
+    try:
+        return _reference_output(spec, args)
+    except Exception:
+        return RAISES
+
+
+def _reference_output(spec: JudgeSpec, args: Any) -> Any:
     if spec.solutions is None or "python" not in spec.solutions.reference:
         raise ValueError(f"{spec.id}: no Python reference to compute expected outputs")
     namespace = _namespace(spec, "reference", spec.solutions.reference["python"])

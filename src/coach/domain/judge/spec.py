@@ -49,6 +49,12 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"cl
     constructor: str = ""
     methods: dict[str, str] = {}
     fields: list[str] = []
+    error: bool = False
+    """Go: the function also returns a trailing `error`; a non-nil one counts as raising."""
+
+
+RAISES = {"error": True}
+"""The expected output of a case whose right answer is to raise (Go: return a non-nil error)."""
 
 
 class Checker(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
