@@ -314,3 +314,36 @@ async def test_returning_where_an_error_was_expected_fails(language: str, sandbo
     report = await judge(decode_spec(RAISING_SPEC), language, NOT_RAISING[language], sandbox)
     assert [c.status for c in report.cases] == ["passed", "wrong_answer"]
     assert report.cases[1].message == "expected an error for this input"
+
+
+CHAR_SPEC = b"""
+id = "mark-grid"
+params = [{ name = "grid", type = "char[][]" }]
+returns = "void"
+mutates = "grid"
+[entry]
+python = { name = "mark" }
+javascript = { name = "mark" }
+java = { name = "mark" }
+go = { name = "mark" }
+[[examples]]
+input = '[[["1","0"],["0","1"]]]'
+output = '[["x","0"],["0","x"]]'
+"""
+CHAR_CODE = {
+    "python": "def mark(grid):\n    for row in grid:\n        for j, c in enumerate(row):\n"
+    "            if c == '1':\n                row[j] = 'x'\n",
+    "javascript": "function mark(grid) {\n  for (const row of grid) row.forEach((c, j) => { if (c === '1') row[j] = 'x'; });\n}\n",
+    "java": "class Solution {\n    public void mark(char[][] grid) {\n        for (char[] row : grid)\n"
+    "            for (int j = 0; j < row.length; j++) if (row[j] == '1') row[j] = 'x';\n    }\n}\n",
+    "go": "func mark(grid [][]byte) {\n    for _, row := range grid {\n        for j := range row {\n"
+    "            if row[j] == '1' {\n                row[j] = 'x'\n            }\n        }\n    }\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(CHAR_CODE))
+async def test_char_grids_are_one_character_strings(language: str, sandbox: BubblewrapSandbox) -> None:
+    from coach.domain.judge.spec import decode_spec
+
+    report = await judge(decode_spec(CHAR_SPEC), language, CHAR_CODE[language], sandbox)
+    assert report.status == "passed", (report.compile_error, [(c.message, c.actual) for c in report.cases])

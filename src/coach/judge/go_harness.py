@@ -48,7 +48,14 @@ def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int]:
 
 def gotype(t: Type) -> str:
     """The Go spelling of a type."""
-    simple = {"int": "int", "long": "int64", "double": "float64", "bool": "bool", "string": "string"}
+    simple = {
+        "int": "int",
+        "long": "int64",
+        "double": "float64",
+        "bool": "bool",
+        "string": "string",
+        "char": "byte",
+    }
     if t.kind in simple:
         return simple[t.kind]
     if t.kind in ("ListNode", "TreeNode"):
@@ -99,6 +106,8 @@ class _Converters:
             body = "return v.(bool)"
         elif t.kind == "string":
             body = "return v.(string)"
+        elif t.kind == "char":
+            body = "return v.(string)[0]"
         elif t.kind == "ListNode":
             body = (
                 "if v == nil {\n\t\treturn nil\n\t}\n\tl := v.([]interface{})\n\tvar head *ListNode\n"
@@ -354,7 +363,10 @@ func judgeWrite(b *strings.Builder, v reflect.Value) {
 		b.WriteByte(']')
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		b.WriteString(strconv.FormatInt(v.Int(), 10))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case reflect.Uint8:
+		// A byte is a char (grids of '1'/'0'): written as a one-character string.
+		judgeStr(b, string([]byte{byte(v.Uint())}))
+	case reflect.Uint, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		b.WriteString(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
 		f := v.Float()

@@ -78,6 +78,7 @@ def jtype(t: Type) -> str:
         "double": "double",
         "bool": "boolean",
         "string": "String",
+        "char": "char",
         "void": "void",
     }
     if t.kind in simple:
@@ -95,7 +96,8 @@ def jtype(t: Type) -> str:
 
 def boxed(t: Type) -> str:
     """The boxed Java type (for generics)."""
-    return {"int": "Integer", "long": "Long", "double": "Double", "bool": "Boolean"}.get(t.kind, jtype(t))
+    boxes = {"int": "Integer", "long": "Long", "double": "Double", "bool": "Boolean", "char": "Character"}
+    return boxes.get(t.kind, jtype(t))
 
 
 def signature(spec: JudgeSpec) -> str:
@@ -139,6 +141,8 @@ class _Converters:
             body = "return (Boolean) o;"
         elif t.kind == "string":
             body = "return (String) o;"
+        elif t.kind == "char":
+            body = "return ((String) o).charAt(0);"
         elif t.kind == "ListNode":
             body = (
                 "if (o == null) return null; List<Object> l = (List<Object>) o; ListNode head = null;"

@@ -1,6 +1,6 @@
 """The judge's small type language: the argument and result types a coding question's entry points use.
 
-Grammar: `int | long | double | bool | string | void | ListNode | TreeNode | T[] | list<T> |
+Grammar: `int | long | double | bool | string | char | void | ListNode | TreeNode | T[] | list<T> |
 tuple<A,B,...> | optional<T>`. `T[]` is a fixed array (Java `int[]`), `list<T>` a growable list (Java `List<Integer>`);
 the other three languages spell both the same way.
 """
@@ -17,6 +17,7 @@ Kind = Literal[
     "double",
     "bool",
     "string",
+    "char",
     "void",
     "ListNode",
     "TreeNode",
@@ -25,7 +26,7 @@ Kind = Literal[
     "tuple",
     "optional",
 ]
-PRIMITIVES: frozenset[str] = frozenset({"int", "long", "double", "bool", "string", "void"})
+PRIMITIVES: frozenset[str] = frozenset({"int", "long", "double", "bool", "string", "char", "void"})
 NODES: frozenset[str] = frozenset({"ListNode", "TreeNode"})
 
 
