@@ -199,6 +199,25 @@ async def _bare_step(step: Step, root: Path, shared: Path) -> bytes:
     return out
 
 
+async def _fixed_cost(sandbox: BubblewrapSandbox, runs: int) -> None:
+    """What the sandbox adds to any step: `/bin/true` through it and bare."""
+    boxed: list[float] = []
+    bare: list[float] = []
+    for _ in range(runs):
+        started = time.monotonic()
+        [result] = await sandbox.run({}, [Step(["/bin/true"])])
+        boxed.append(time.monotonic() - started)
+        assert result.ok
+        started = time.monotonic()
+        proc = await asyncio.create_subprocess_exec("/bin/true")
+        await proc.wait()
+        bare.append(time.monotonic() - started)
+    print(
+        f"fixed cost of a step (/bin/true): sandbox p50 {_pct(boxed, 0.5) * 1000:.1f} ms,"
+        f" p95 {_pct(boxed, 0.95) * 1000:.1f} ms; bare p50 {_pct(bare, 0.5) * 1000:.1f} ms"
+    )
+
+
 async def _throughput(sandbox: BubblewrapSandbox, tc: Toolchain, concurrency: int, runs: int) -> float:
     pool = BoundedSandbox(sandbox, concurrency=concurrency, queue=runs, max_wait_seconds=600)
     started = time.monotonic()
@@ -218,6 +237,8 @@ async def main() -> None:
     if not sandbox.available():
         raise SystemExit(f"sandbox unavailable: {sandbox.why_unavailable}")
     print(sandbox.describe())
+    print(f"load average at start: {Path('/proc/loadavg').read_text().split()[0]}")
+    await _fixed_cost(sandbox, args.runs)
     toolchains = await discover(sandbox, shared=(sandbox.shared_dir, SHARED_DIR))
     expected = _expected()
     print(

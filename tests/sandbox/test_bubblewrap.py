@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import secrets
+import shutil
+from pathlib import Path
+
 import pytest
 
-from coach.sandbox.bubblewrap import BubblewrapSandbox
+from coach.sandbox.bubblewrap import BubblewrapSandbox, default_work_root
 from coach.sandbox.port import Limits, Step
+from tests.sandbox.conftest import require
 
 QUICK = Limits(cpu_seconds=2, wall_seconds=10)
 
@@ -83,3 +89,30 @@ def test_unavailable_without_bwrap() -> None:
     box = BubblewrapSandbox(bwrap="/nonexistent/bwrap")
     assert box.available() is False
     assert "bwrap not found" in box.why_unavailable
+
+
+async def test_a_cancelled_run_leaves_no_process_or_directory() -> None:
+    root = default_work_root().parent / f"coach-sandbox-test-{secrets.token_hex(4)}"
+    box = BubblewrapSandbox(work_root=root)
+    require(box.available(), f"the sandbox is unavailable: {box.why_unavailable}")
+    tag = f"cancel-{secrets.token_hex(6)}"
+    try:
+        task = asyncio.create_task(
+            box.run({}, [Step(["python3", "-c", "import time; time.sleep(600)", tag], limits=QUICK)])
+        )
+        await asyncio.sleep(0.5)
+        assert list(root.glob("job-*")), "the run should be under way"
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert list(root.glob("job-*")) == []
+        assert [p for p in Path("/proc").glob("[0-9]*/cmdline") if tag.encode() in _read(p)] == []
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -118,6 +118,19 @@ class RunGroup:
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.002)
 
+    def try_remove(self) -> bool:
+        """Delete the group directories if already empty (no waiting); False when something is left."""
+        if self.pids():
+            return False
+        for directory in dict.fromkeys(self._dirs.values()):
+            try:
+                directory.rmdir()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+        return True
+
     def remove(self) -> None:
         """Kill what is left and delete the group directories."""
         self.kill()
