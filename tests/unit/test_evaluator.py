@@ -130,6 +130,28 @@ def test_padding_and_repetition_cost_points() -> None:
     assert "padded" in padded.flags
 
 
+def test_talk_about_the_answer_is_padding_however_it_is_worded() -> None:
+    signposts = (
+        "Hash tables are a really fundamental data structure. Let me walk you through how it stores a key. "
+        + HASH_MID
+        + " So in short: hash the key, pick a slot, chain collisions. Those are the main points."
+    )
+    padded = evaluate("tech-hash-table-01", signposts)
+    assert padded.score < evaluate("tech-hash-table-01", HASH_MID).score
+
+
+def test_one_sentence_cannot_earn_the_whole_rubric() -> None:
+    from coach.domain.evaluator.evidence import CLAIMS_PER_SENTENCE, WORDS_PER_CLAIM
+
+    sentence = (
+        "A hash table hashes the key to a bucket, chains the keys that collide and resizes when it fills up."
+    )
+    found = analyse("tech-hash-table-01", sentence)
+    credit = sum(e.support for r in found.criteria for e in r.evidence if e.quote == sentence)
+    words = len(sentence.split())
+    assert 0 < credit <= max(CLAIMS_PER_SENTENCE, words / WORDS_PER_CLAIM) + 1e-6
+
+
 @pytest.mark.parametrize(
     ("answer", "flag"),
     [

@@ -155,7 +155,7 @@ def analyse(
         if repeat or restates or _filler_only(unit) or _RESAYS.search(unit.text):
             wasted += 1
             continue
-        if _PADDING.search(unit.text):
+        if _PADDING.search(unit.text) or _META.search(unit.text):
             wasted += 1  # stock padding costs, though the sentence may still say something
         usable.append(unit)
         usable_vectors.append(vector)
@@ -224,10 +224,13 @@ def scale(measure: float, kind: QuestionType) -> float:
 def _criteria(
     rubric: list[Criterion], embedder: Embedder, units: list[Unit], vectors: list[Vector], story: bool
 ) -> list[CriterionResult]:
+    owners = [(criterion, pair) for criterion in rubric for pair in rubric_claims(criterion)]
+    pairs = [pair for _, pair in owners]
+    claim_vectors = embedder.embed([c for c, _ in pairs]) if pairs else []
+    found = claim_evidence(pairs, claim_vectors, units, vectors, story=story)
     results = []
     for criterion in rubric:
-        pairs = rubric_claims(criterion)
-        evidence = claim_evidence(pairs, embedder.embed([c for c, _ in pairs]), units, vectors, story=story)
+        evidence = [e for (owner, _), e in zip(owners, found, strict=True) if owner is criterion]
         coverage = sum(e.support for e in evidence) / len(evidence) if evidence else 0.0
         results.append(CriterionResult(criterion, evidence, coverage))
     return results
@@ -251,6 +254,16 @@ _PADDING = re.compile(
     r"i (would|'d) like to (say|mention|add)|to be honest|honestly)\b",
     re.IGNORECASE,
 )
+_META = re.compile(
+    r"\b(you asked|the question (is|was|asks)|this question|your question|"
+    r"(i'?ll|let me|i will|i'?m going to) (describe|explain|start|compare|cover|walk|go through|tell|give|pick)|"
+    r"to summari[sz]e|in short|in a nutshell|to (come|go) back to|so again|once more|to wrap up|the bottom line|"
+    r"(that|this)'?s (basically |really )?(it|the answer|my example|how i)\b|(those|these) are the (main|key)|"
+    r"that covers|(is|are) (a |an |one of the )?(really |very |most |super )*(important|fundamental|common|core|classic)"
+    r"( and \w+)? (concept|problem|question|practice|part|thing|topic|mistake|data structure)s?)\b",
+    re.IGNORECASE,
+)
+"""Talk about the answer instead of its subject: signposts, recaps, and "X is a really important concept"."""
 _FILLER_WORDS = frozenset(
     [
         "great",

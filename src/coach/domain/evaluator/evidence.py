@@ -36,6 +36,12 @@ CONTRADICTION = 0.55
 MISCONCEPTION_FLOOR = 0.6
 MISCONCEPTION_MARGIN = 0.04
 DISTINCTIVE = 0.5
+CLAIMS_PER_SENTENCE = 2.0
+WORDS_PER_CLAIM = 10.0
+"""A sentence states a claim, perhaps with its reason, and a long one about one claim per ten words: its
+credit over all claims adds up to at most that many claims made in full. Without the bound, one
+sentence on the topic earned something from every claim near it, which is how a fair answer's
+general sentences gained on an expert's specific ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,31 +83,55 @@ def claim_evidence(
     *,
     story: bool = False,
 ) -> list[ClaimEvidence]:
-    """Support for each (claim, label) from the answer's usable units (`story`: behavioral claims)."""
-    low, high = (STORY_LOW, STORY_HIGH) if story else (SUPPORT_LOW, SUPPORT_HIGH)
-    unit_tokens = [frozenset(content_tokens(u.text)) for u in units]
+    """Support for each (claim, label) of a whole rubric from the answer's units (`story`: behavioral).
+
+    Pass the whole rubric at once: a sentence's credit is shared out over the claims it supports (at
+    most two claims' worth, or one per `WORDS_PER_CLAIM` words), so one sentence cannot make a rubric.
+    """
+    answer = [(u, v, _unit_tokens(u.text)) for u, v in zip(units, unit_vectors, strict=True)]
+    strengths = [
+        [_strength(claim, cvec, unit, uvec, tokens, story) for unit, uvec, tokens in answer]
+        for (claim, _), cvec in zip(claims, claim_vectors, strict=True)
+    ]
+    for j, unit in enumerate(units):
+        given = sum(row[j] for row in strengths)
+        capacity = max(CLAIMS_PER_SENTENCE, unit.words / WORDS_PER_CLAIM)
+        if given > capacity:
+            for row in strengths:
+                row[j] *= capacity / given
     out = []
-    for (claim, label), cvec in zip(claims, claim_vectors, strict=True):
-        ctokens, claim_negated = _claim_facts(claim)
-        best, quote = 0.0, None
-        for unit, uvec, utokens in zip(units, unit_vectors, unit_tokens, strict=True):
-            if unit.weight <= 0:
-                continue
-            sim = cosine(cvec, uvec)
-            if sim >= CONTRADICTION and unit.negated != claim_negated:
-                continue
-            closeness = (1 - LEXICAL_SHARE) * sim + LEXICAL_SHARE * max(sim, _lexical(ctokens, utokens))
-            strength = min(1.0, max(0.0, (closeness - low) / (high - low)))
-            strength *= unit.weight
-            # A claim of twelve content words is not made in three: naming its subject is not saying it.
-            if ctokens:
-                strength *= min(1.0, len(utokens) / (BREVITY * len(ctokens)))
-            if story and not unit.concrete:
-                strength *= GENERIC_STORY
-            if strength > best:
-                best, quote = strength, unit.text
-        out.append(ClaimEvidence(claim, label, round(best, 3), quote if best > 0 else None))
+    for (claim, label), row in zip(claims, strengths, strict=True):
+        best = max(range(len(row)), key=row.__getitem__, default=None)
+        support = row[best] if best is not None else 0.0
+        quote = units[best].text if best is not None and support > 0 else None
+        out.append(ClaimEvidence(claim, label, round(support, 3), quote))
     return out
+
+
+@lru_cache(maxsize=20_000)
+def _unit_tokens(text: str) -> frozenset[str]:
+    return frozenset(content_tokens(text))
+
+
+def _strength(
+    claim: str, cvec: Vector, unit: Unit, uvec: Vector, utokens: frozenset[str], story: bool
+) -> float:
+    """How fully one unit makes one claim, 0-1, before its credit is shared among the claims it supports."""
+    if unit.weight <= 0:
+        return 0.0
+    low, high = (STORY_LOW, STORY_HIGH) if story else (SUPPORT_LOW, SUPPORT_HIGH)
+    ctokens, claim_negated = _claim_facts(claim)
+    sim = cosine(cvec, uvec)
+    if sim >= CONTRADICTION and unit.negated != claim_negated:
+        return 0.0
+    closeness = (1 - LEXICAL_SHARE) * sim + LEXICAL_SHARE * max(sim, _lexical(ctokens, utokens))
+    strength = min(1.0, max(0.0, (closeness - low) / (high - low))) * unit.weight
+    # A claim of twelve content words is not made in three: naming its subject is not saying it.
+    if ctokens:
+        strength *= min(1.0, len(utokens) / (BREVITY * len(ctokens)))
+    if story and not unit.concrete:
+        strength *= GENERIC_STORY
+    return strength
 
 
 def misconception_hits(
