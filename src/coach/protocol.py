@@ -58,7 +58,20 @@ class Ping(Message, tag="ping"):
     """Keepalive; answered with `pong`."""
 
 
-ClientMessage = AnswerDraft | AnswerSubmit | QuestionNext | SessionEnd | Ping
+MAX_CUSTOM_INPUT_CHARS = 8_000
+
+
+class CodeRun(Message, tag="code.run"):
+    """Run this code against the question's visible examples (and an optional custom input)."""
+
+    question_id: Id
+    language: LanguageName
+    code: Text
+    input: Annotated[str, msgspec.Meta(max_length=MAX_CUSTOM_INPUT_CHARS, pattern=NO_NUL)] | None = None
+    """Custom arguments as a JSON array, e.g. `[[1,2,3], 4]`; the expected output is the reference's."""
+
+
+ClientMessage = AnswerDraft | AnswerSubmit | QuestionNext | SessionEnd | Ping | CodeRun
 
 
 # ---- server -> client ---------------------------------------------------------------------------
@@ -74,6 +87,57 @@ class AnswerView(msgspec.Struct, frozen=True):
     draft_seq: int
 
 
+RunStatus = Literal["passed", "failed", "compile_error", "unavailable", "busy", "invalid_input"]
+CaseOutcome = Literal["passed", "wrong_answer", "error", "timeout", "limit", "not_run"]
+
+
+class RunCase(msgspec.Struct, frozen=True):
+    """One case of a run: a visible example (or the custom input) in full."""
+
+    index: int
+    status: CaseOutcome
+    input: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    message: str = ""
+    stdout: str = ""
+    time_ms: float = 0.0
+    custom: bool = False
+    limit: str | None = None
+
+
+class RunView(msgspec.Struct, frozen=True):
+    """The result of the Run button: the examples (and custom input) against the candidate's code."""
+
+    run_id: str
+    language: str
+    status: RunStatus
+    passed: int = 0
+    total: int = 0
+    cases: list[RunCase] = []
+    compile_error: str = ""
+    stderr: str = ""
+    message: str = ""
+    retry_after_seconds: int | None = None
+    finished_at: datetime | None = None
+
+
+class TestsView(msgspec.Struct, frozen=True):
+    """What the judge found on submit: every test, hidden ones described, never shown."""
+
+    language: str
+    status: Literal["passed", "failed", "compile_error", "unavailable"]
+    passed: int
+    total: int
+    summary: str
+    first_failing: RunCase | None = None
+    failing_behaviours: list[str] = []
+    large_case_timeout: bool = False
+    large_case_ms: float | None = None
+    limits: list[str] = []
+    compile_error: str = ""
+
+
 class FeedbackView(msgspec.Struct, frozen=True):
     status: Literal["pending", "running", "done", "failed"]
     score: float | None = None
@@ -83,6 +147,7 @@ class FeedbackView(msgspec.Struct, frozen=True):
     skill_scores: dict[str, float] = {}
     flags: list[str] = []
     error: str | None = None
+    tests: TestsView | None = None
 
 
 class QuestionView(msgspec.Struct, frozen=True):
@@ -97,6 +162,10 @@ class QuestionView(msgspec.Struct, frozen=True):
     status: Literal["streaming", "ready"]
     answer: AnswerView | None
     evaluation: FeedbackView | None
+    last_run: RunView | None = None
+    """The last Run-button result for this question (kept across reconnects)."""
+    starter_codes: dict[str, str] = {}
+    """Starter code per language, so switching language in the editor shows the right one."""
 
 
 class SessionView(msgspec.Struct, frozen=True):
@@ -145,6 +214,7 @@ class QuestionStart(Message, tag="question.start"):
     skills: list[str]
     language: str | None
     starter_code: str | None
+    starter_codes: dict[str, str] = {}
 
 
 class QuestionDelta(Message, tag="question.delta"):
@@ -183,6 +253,7 @@ class Feedback(Message, tag="feedback"):
     skill_scores: dict[str, float]
     flags: list[str] = []
     error: str | None = None
+    tests: TestsView | None = None
 
 
 class SessionEnded(Message, tag="session.ended"):
@@ -207,6 +278,21 @@ class Pong(Message, tag="pong"):
     server_time: datetime
 
 
+class RunStarted(Message, tag="run.started"):
+    """A run was accepted and is queued or running; its `run.result` follows."""
+
+    question_id: str
+    run_id: str
+    language: str
+
+
+class RunResult(Message, tag="run.result"):
+    """The run's outcome, per case."""
+
+    question_id: str
+    result: RunView
+
+
 ServerMessage = (
     SessionState
     | QuestionStart
@@ -219,6 +305,8 @@ ServerMessage = (
     | SessionSummary
     | Error
     | Pong
+    | RunStarted
+    | RunResult
 )
 
 _encoder = msgspec.json.Encoder()

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from litestar.security.jwt import Token
@@ -28,7 +29,10 @@ from coach.llm.factory import build_interviewers
 from coach.llm.offline import OfflineInterviewer
 from coach.llm.port import Interviewer
 from coach.metrics import Metrics
+from coach.sandbox.factory import DisabledSandbox, create_sandbox
+from coach.sandbox.port import Sandbox
 from coach.services.asking import Asker
+from coach.services.code_runs import CodeRuns
 from coach.services.events import EventBus
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
@@ -55,6 +59,8 @@ class Runtime:
     interviewer: Interviewer
     fallback: OfflineInterviewer
     wakeup: Wakeup
+    code_runs: CodeRuns
+    """Candidates' code run in the sandbox: the Run button and the tests on submit."""
     bus: EventBus | None = None
     clock: Callable[[], datetime] = utcnow
     asker: Asker | None = None
@@ -87,7 +93,7 @@ class Runtime:
             else None
         )
         stores: dict[str, Store] = {}
-        for name in ("rate_limit", "revoked", "cache"):
+        for name in ("rate_limit", "revoked", "cache", "runs"):
             if redis is not None:
                 stores[name] = RedisStore(
                     redis, namespace=f"{settings.redis_namespace}:{name}", handle_client_shutdown=False
@@ -105,6 +111,19 @@ class Runtime:
         interviewer, fallback = build_interviewers(settings, load_bank(), redis)
         wakeup: Wakeup = (
             RedisWakeup(redis, f"{settings.redis_namespace}:jobs") if redis is not None else LocalWakeup()
+        )
+        sandbox: Sandbox = (
+            create_sandbox(
+                env=settings.environment,
+                concurrency=settings.sandbox_concurrency,
+                queue=settings.sandbox_queue,
+                max_wait_seconds=settings.sandbox_max_wait,
+                bwrap=settings.sandbox_bwrap,
+                work_dir=Path(settings.sandbox_work_dir) if settings.sandbox_work_dir else None,
+                cgroup_v2_dir=Path(settings.sandbox_cgroup_dir) if settings.sandbox_cgroup_dir else None,
+            )
+            if settings.code_runs
+            else DisabledSandbox("COACH_CODE_RUNS is off")
         )
         return cls(
             settings=settings,
@@ -129,6 +148,7 @@ class Runtime:
             interviewer=interviewer,
             fallback=fallback,
             wakeup=wakeup,
+            code_runs=CodeRuns(sandbox, stores["runs"]),
             presence=Presence(
                 redis,
                 settings.redis_namespace,
@@ -171,6 +191,7 @@ class Runtime:
             max_attempts=settings.evaluation_max_attempts,
             poll_interval=settings.worker_poll_seconds,
             clock=self.clock,
+            code_runs=self.code_runs,
         )
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:

@@ -222,6 +222,47 @@ class Settings:
         default=20.0,
         metadata=_meta("COACH_WS_RATE", help="Messages per second a socket may send (bursts of twice that)"),
     )
+    code_runs: bool = field(
+        default=True,
+        metadata=_meta(
+            "COACH_CODE_RUNS",
+            help="Run candidates' code in the bubblewrap sandbox (off, or without bwrap: review only)",
+        ),
+    )
+    code_runs_per_minute: int = field(
+        default=12,
+        metadata=_meta("COACH_CODE_RUNS_PER_MINUTE", help="Run-button presses a socket may make per minute"),
+    )
+    sandbox_concurrency: int = field(
+        default=2,
+        metadata=_meta(
+            "COACH_SANDBOX_CONCURRENCY", help="Code runs at once per process (about one per core)"
+        ),
+    )
+    sandbox_queue: int = field(
+        default=8,
+        metadata=_meta("COACH_SANDBOX_QUEUE", help="Code runs that may wait for a slot before `busy`"),
+    )
+    sandbox_max_wait: float = field(
+        default=10.0,
+        metadata=_meta("COACH_SANDBOX_MAX_WAIT", help="Longest a queued code run waits, seconds"),
+    )
+    sandbox_bwrap: str = field(
+        default="bwrap", metadata=_meta("COACH_SANDBOX_BWRAP", help="The bubblewrap executable")
+    )
+    sandbox_work_dir: str | None = field(
+        default=None,
+        metadata=_meta(
+            "COACH_SANDBOX_WORK_DIR", help="Where run directories are made (default: the temp dir)"
+        ),
+    )
+    sandbox_cgroup_dir: str | None = field(
+        default=None,
+        metadata=_meta(
+            "COACH_SANDBOX_CGROUP_DIR",
+            help="A delegated cgroup v2 directory for per-run memory/CPU limits (else rlimits)",
+        ),
+    )
     offline_token_delay: float = field(
         default=0.02,
         metadata=_meta(

@@ -12,7 +12,7 @@ from coach import protocol as m
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
 MESSAGES = [*typing.get_args(m.ClientMessage), *typing.get_args(m.ServerMessage)]
-NESTED = [m.SessionView, m.QuestionView, m.AnswerView, m.FeedbackView]
+NESTED = [m.SessionView, m.QuestionView, m.AnswerView, m.FeedbackView, m.RunView, m.RunCase, m.TestsView]
 
 
 @pytest.mark.parametrize("message", MESSAGES, ids=lambda t: t.__name__)

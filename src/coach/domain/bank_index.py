@@ -161,6 +161,7 @@ def to_meta(q: BankQuestion, language: str | None) -> QuestionMeta:
         starter = q.starter_code.get(lang)
         if starter is not None:
             starter = starter.strip("\n") + "\n"
+    starters = {name: code.strip("\n") + "\n" for name, code in q.starter_code.items() if code.strip()}
     return QuestionMeta(
         kind=q.type,
         title=q.title,
@@ -173,6 +174,7 @@ def to_meta(q: BankQuestion, language: str | None) -> QuestionMeta:
         bank_id=q.id,
         language=lang,
         starter_code=starter,
+        starter_codes=starters if q.type == "coding" else {},
         source="bank",
     )
 

@@ -24,6 +24,8 @@ class QuestionMeta(msgspec.Struct, frozen=True):
     bank_id: str | None = None
     language: str | None = None
     starter_code: str | None = None
+    starter_codes: dict[str, str] = {}
+    """Starter code in every language the bank has it in (the editor switches between them)."""
     source: QuestionSource = "bank"
     follow_up_of: int | None = None
     """Position of the question this one follows up on, if it is a follow-up."""
@@ -65,3 +67,5 @@ class AnswerRequest(msgspec.Struct, frozen=True):
     answer: str
     language: str | None = None
     difficulty: Difficulty = "medium"
+    test_results: str = ""
+    """For a coding answer whose code was run: what the tests found (they decide correctness)."""

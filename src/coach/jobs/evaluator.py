@@ -19,9 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.broker.wakeup import Wakeup
 from coach.domain.evaluation import Evaluation
+from coach.domain.judge.grading import apply_tests
+from coach.domain.judge.report import JudgeReport, summary
 from coach.domain.questions import AnswerRequest
 from coach.llm.port import Interviewer
+from coach.sandbox.pool import Busy
 from coach.services import interviews
+from coach.services.code_runs import CodeRuns, tests_view
 from coach.services.events import EventBus, publish
 from coach.services.snapshot import feedback_message, question_meta
 from coach.store import evaluations as eval_store
@@ -30,6 +34,10 @@ from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuest
 from coach.store.types import utcnow
 
 log = logging.getLogger("coach.worker")
+
+
+class _GivenBack(Exception):
+    """The job went back to the queue (the sandbox stayed busy); nothing more to do this round."""
 
 
 @dataclass
@@ -56,6 +64,8 @@ class EvaluationWorker:
     max_attempts: int = 3
     poll_interval: float = 2.0
     clock: Callable[[], datetime] = utcnow
+    code_runs: CodeRuns | None = None
+    """Runs a coding answer's code against its tests before it is scored (None: code is only read)."""
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
     stats: WorkerStats = field(default_factory=WorkerStats)
 
@@ -98,15 +108,21 @@ class EvaluationWorker:
         if answer is None or question is None or session is None:
             await self._give_up(job, "The answer to evaluate no longer exists.")
             return True
-        request = AnswerRequest(
-            question=question.text,
-            meta=question_meta(question),
-            answer=answer.text or "",
-            language=answer.language,
-            difficulty=session.difficulty,  # type: ignore[arg-type]
-        )
+        meta = question_meta(question)
         heartbeat = asyncio.create_task(self._heartbeat(job.id))
         try:
+            try:
+                report = await self._test(job, meta, answer)
+            except _GivenBack:
+                return True
+            request = AnswerRequest(
+                question=question.text,
+                meta=meta,
+                answer=answer.text or "",
+                language=answer.language,
+                difficulty=session.difficulty,  # type: ignore[arg-type]
+                test_results=summary(report) if report is not None else "",
+            )
             evaluation = await self._evaluate(job, request)
         finally:
             heartbeat.cancel()
@@ -114,8 +130,31 @@ class EvaluationWorker:
                 await heartbeat
         if evaluation is None:
             return True
-        await self._store(job, question, evaluation)
+        if report is not None:
+            # The tests decide correctness whoever read the answer: an LLM cannot override them.
+            evaluation = apply_tests(evaluation, report)
+        await self._store(job, question, evaluation, report)
         return True
+
+    async def _test(self, job: AnswerEvaluation, meta: Any, answer: InterviewAnswer) -> JudgeReport | None:
+        """The answer's test results (None: not a judged question); a sandbox busy for long retries later."""
+        if self.code_runs is None:
+            return None
+        try:
+            return await self.code_runs.test(meta, answer.language, answer.text or "")
+        except Busy as busy:
+            async with self.sessions() as db:
+                await eval_store.give_back(
+                    db,
+                    job.id,
+                    owner=self.owner,
+                    now=self.clock(),
+                    error=str(busy),
+                    retry_at=self.clock() + timedelta(seconds=busy.retry_after_seconds),
+                )
+                await db.commit()
+            self.stats.retried += 1
+            raise _GivenBack from busy
 
     async def _evaluate(self, job: AnswerEvaluation, request: AnswerRequest) -> Evaluation | None:
         try:
@@ -151,7 +190,11 @@ class EvaluationWorker:
         return None
 
     async def _store(
-        self, job: AnswerEvaluation, question: InterviewQuestion, evaluation: Evaluation
+        self,
+        job: AnswerEvaluation,
+        question: InterviewQuestion,
+        evaluation: Evaluation,
+        report: JudgeReport | None = None,
     ) -> None:
         values: dict[str, Any] = {
             "score": evaluation.score,
@@ -164,6 +207,7 @@ class EvaluationWorker:
             "model": evaluation.model[:100],
             "prompt_tokens": evaluation.prompt_tokens,
             "completion_tokens": evaluation.completion_tokens,
+            "tests": msgspec.to_builtins(tests_view(report)) if report is not None else None,
         }
         async with self.sessions() as db:
             if not await eval_store.complete(db, job.id, owner=self.owner, now=self.clock(), values=values):

@@ -323,6 +323,12 @@ class OpenAIInterviewer:
         analysis = await asyncio.to_thread(self._grader.analyse, request)
         findings = findings_of(analysis)
         lines = findings_lines(findings)
+        if request.test_results:
+            # Measured by running the code; the worker applies them after the grade, whatever it says.
+            lines = [
+                *lines,
+                f"Tests run on the candidate's code (they decide correctness): {request.test_results}",
+            ]
         report = detect_injection(request.answer)
         answer = report.cleaned if report.flagged else request.answer
         nonce = fresh_nonce("\n".join([answer, *lines]))

@@ -195,6 +195,7 @@ class Asker:
                 skills=list(meta.skills),
                 language=meta.language,
                 starter_code=meta.starter_code,
+                starter_codes=dict(meta.starter_codes),
             )
         )
         parts = [first]

@@ -82,6 +82,7 @@ def feedback_view(evaluation: AnswerEvaluation) -> m.FeedbackView:
         skill_scores={k: float(v) for k, v in (evaluation.skill_scores or {}).items()},
         flags=list(evaluation.flags or []),
         error=evaluation.error,
+        tests=msgspec.convert(evaluation.tests, m.TestsView) if evaluation.tests else None,
     )
 
 
@@ -98,6 +99,7 @@ def feedback_message(question_id: str, evaluation: AnswerEvaluation) -> m.Feedba
         skill_scores=view.skill_scores,
         flags=view.flags,
         error=view.error,
+        tests=view.tests,
     )
 
 
@@ -117,7 +119,19 @@ def question_view(
         status="ready" if question.status == "ready" else "streaming",
         answer=answer_view(answer) if answer else None,
         evaluation=feedback_view(evaluation) if evaluation else None,
+        starter_codes=dict(data.get("starter_codes") or {}),
     )
+
+
+def with_runs(state: m.SessionState, runs: dict[str, m.RunView]) -> m.SessionState:
+    """The snapshot with each question's last Run-button result."""
+    if not runs:
+        return state
+    questions = [
+        msgspec.structs.replace(q, last_run=runs[q.question_id]) if q.question_id in runs else q
+        for q in state.questions
+    ]
+    return msgspec.structs.replace(state, questions=questions)
 
 
 def summary_of(

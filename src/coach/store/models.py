@@ -149,6 +149,8 @@ class AnswerEvaluation(SQLModel, table=True):
     prompt_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     completion_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     error: str | None = Field(default=None, sa_column=Column(Text))
+    tests: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONVariant, nullable=True))
+    """A coding answer's test results (`protocol.TestsView`), when its code was judged."""
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     completed_at: datetime | None = _ts(nullable=True)

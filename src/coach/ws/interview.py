@@ -27,12 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach import protocol as m
 from coach.auth.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, admit
 from coach.broker.channels_backend import RESYNC
-from coach.domain.errors import CoachError
+from coach.domain.errors import CoachError, InvalidInput, InvalidState, NotFound, RateLimited
 from coach.runtime import Runtime
 from coach.services import answers, interviews
 from coach.services.ending import end_and_announce, expire_if_over
 from coach.services.events import EventBus, session_channel
 from coach.services.interviews import EndReason
+from coach.services.snapshot import question_meta, with_runs
 from coach.store import interviews as store
 from coach.store.models import InterviewSession, User
 from coach.ws.limits import TokenBucket
@@ -105,6 +106,9 @@ class Conversation:
             rate=settings.ws_messages_per_second, burst=settings.ws_messages_per_second * 2
         )
         self.strikes = 0
+        per_minute = max(1, settings.code_runs_per_minute)
+        self.run_bucket = TokenBucket(rate=per_minute / 60, burst=min(3, per_minute))
+        self.running: asyncio.Task[None] | None = None
         self.direct: set[str] = set()
         self.closed = False
         self.close_code: int | None = None
@@ -169,7 +173,10 @@ class Conversation:
             session = await interviews.owned_session(db, self.user.id, self.session_id)
             if await expire_if_over(self.runtime.sessions, self.bus, session, now):
                 await db.refresh(session)
-            return await interviews.load_state(db, session, now)
+            state = await interviews.load_state(db, session, now)
+        coding = [q.question_id for q in state.questions if q.kind == "coding"]
+        runs = await self.runtime.code_runs.last_runs(self.session_id, coding) if coding else {}
+        return with_runs(state, runs)
 
     # ---- outgoing ----------------------------------------------------------------------------
 
@@ -259,6 +266,7 @@ class Conversation:
                 skills=list(data.get("skills", [])),
                 language=data.get("language"),
                 starter_code=data.get("starter_code"),
+                starter_codes=dict(data.get("starter_codes") or {}),
             )
         )
         self.outbox.offer(m.QuestionDelta(question_id=question_id, text=question.text))
@@ -374,6 +382,57 @@ class Conversation:
                 await self._end("completed")
         elif isinstance(message, m.SessionEnd):
             await self._end("ended_by_candidate")
+        elif isinstance(message, m.CodeRun):
+            await self._start_run(message)
+
+    async def _start_run(self, message: m.CodeRun) -> None:
+        """Accept a Run-button press and run it in the background (drafts keep flowing meanwhile)."""
+        if self.running is not None and not self.running.done():
+            raise InvalidState("A run is already in progress; its result is on the way.")
+        if not self.run_bucket.allow():
+            per_minute = self.runtime.settings.code_runs_per_minute
+            raise RateLimited(f"At most {per_minute} runs a minute; wait a few seconds.", retry_after=5)
+        try:
+            question_uuid = uuid.UUID(message.question_id)
+        except ValueError:
+            raise InvalidInput("question_id is not a question of this session.") from None
+        async with self.runtime.sessions() as db:
+            question = await store.get_question(db, self.session_id, question_uuid)
+        if question is None:
+            raise NotFound("question_id is not a question of this session.")
+        meta = question_meta(question)
+        if meta.kind != "coding":
+            raise InvalidInput("Only coding questions have code to run.")
+        run_id = uuid.uuid4().hex[:12]
+        self.outbox.offer(
+            m.RunStarted(question_id=message.question_id, run_id=run_id, language=message.language)
+        )
+
+        async def run() -> None:
+            try:
+                view = await self.runtime.code_runs.run(
+                    self.session_id,
+                    message.question_id,
+                    meta,
+                    message.language,
+                    message.code,
+                    message.input,
+                    run_id=run_id,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("code run failed on session %s", self.session_id)
+                self._error(
+                    "run_failed", "The run failed on our side; it has been logged.", message.question_id
+                )
+                return
+            if not self.closed:
+                with contextlib.suppress(Overflow):
+                    self.outbox.offer(m.RunResult(question_id=message.question_id, result=view))
+
+        self.running = asyncio.create_task(run(), name="ws-run")
+        self.tasks.append(self.running)
 
     async def _end(self, reason: EndReason) -> None:
         await end_and_announce(self.runtime.sessions, self.bus, self.session_id, reason, self.runtime.now())
