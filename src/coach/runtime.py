@@ -174,6 +174,7 @@ class Runtime:
             fallback=self.fallback,
             bus=bus,
             clock=self.clock,
+            runnable_bank_ids=self.code_runs.runnable_bank_ids(),
         )
 
     def worker(self) -> EvaluationWorker:

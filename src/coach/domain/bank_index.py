@@ -141,11 +141,13 @@ class Bank:
         near = _tiers(of_type, request.difficulty, track, max_distance=1, min_distance=0)
         far = _tiers(of_type, request.difficulty, track, max_distance=2, min_distance=2)
 
+        preferred = set(request.preferred_bank_ids)
         for tiers in (near, far):
             for pool in tiers:
                 fresh = [q for q in pool if q.id not in seen_order and not is_recent(q)]
-                if fresh:
-                    return _seeded_choice(fresh, request.seed)
+                liked = [q for q in fresh if q.id in preferred]
+                if liked or fresh:
+                    return _seeded_choice(liked or fresh, request.seed)
             for pool in tiers:
                 if pool:
                     return min(pool, key=_repeat_order(seen_order, is_recent))

@@ -57,6 +57,8 @@ class QuestionRequest(msgspec.Struct, frozen=True):
     follow_up: FollowUp | None = None
     seed: int = 0
     """Deterministic choice for the offline interviewer (e.g. derived from session id and position)."""
+    preferred_bank_ids: list[str] = []
+    """Bank questions to prefer among equally fitting ones (coding questions whose code can be run)."""
 
 
 class AnswerRequest(msgspec.Struct, frozen=True):

@@ -57,6 +57,8 @@ class Asker:
     lease: timedelta = timedelta(seconds=15)
     first_token_timeout: float = 20.0
     clock: Callable[[], datetime] = utcnow
+    runnable_bank_ids: tuple[str, ...] = ()
+    """Bank questions whose code this server can run: preferred when the bank picks a question."""
     stats: dict[str, int] = field(default_factory=lambda: {"asked": 0, "fallbacks": 0, "cancelled": 0})
 
     async def ensure_current(self, session_id: uuid.UUID, listener: Listener | None) -> Outcome:
@@ -105,6 +107,7 @@ class Asker:
             recent_questions=recent_oldest_first(history.recent_texts),
             follow_up=follow_up,
             seed=zlib.crc32(f"{session.id}:{session.position}".encode()),
+            preferred_bank_ids=list(self.runnable_bank_ids),
         )
 
     async def _follow_up(self, db: AsyncSession, session: InterviewSession) -> FollowUp | None:

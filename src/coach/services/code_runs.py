@@ -22,7 +22,7 @@ from coach.domain.judge.spec import LANGUAGES, RAISES, Case, JudgeSpec
 from coach.domain.questions import QuestionMeta
 from coach.judge import trusted
 from coach.judge.runner import judge
-from coach.judge.specs import spec_for
+from coach.judge.specs import load_specs, spec_for
 from coach.sandbox.pool import Busy
 from coach.sandbox.port import Sandbox
 from coach.store.types import utcnow
@@ -53,6 +53,10 @@ class CodeRuns:
         if meta.kind != "coding" or meta.bank_id is None or meta.follow_up_of is not None:
             return None
         return spec_for(meta.bank_id)
+
+    def runnable_bank_ids(self) -> tuple[str, ...]:
+        """The bank questions whose code can be run here (none when the sandbox is off)."""
+        return tuple(sorted(load_specs())) if self.sandbox.available() else ()
 
     def runnable(self, meta: QuestionMeta) -> bool:
         """Whether the Run button can run this question's code here."""

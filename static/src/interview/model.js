@@ -47,7 +47,7 @@ export function markSubmitting(model, id, text, language) {
 
 /**
  * Apply one server message. Returns what changed, for the view:
- * {kind: "reset" | "question" | "delta" | "cancel" | "submitted" | "draft-ack" | "feedback" | "ended" | "summary" | "error" | "none", id?, ...}
+ * {kind: "reset" | "question" | "delta" | "cancel" | "submitted" | "draft-ack" | "feedback" | "run" | "ended" | "summary" | "error" | "none", id?, ...}
  */
 export function applyMessage(model, msg, now = Date.now()) {
   switch (msg?.type) {
@@ -72,9 +72,12 @@ export function applyMessage(model, msg, now = Date.now()) {
         skills: msg.skills || [],
         language: msg.language ?? null,
         starter_code: msg.starter_code ?? null,
+        starter_codes: msg.starter_codes || {},
         status: "streaming",
         answer: existing?.answer || null,
         evaluation: existing?.evaluation || null,
+        last_run: existing?.last_run || null,
+        running: existing?.running || null,
       };
       if (existing) Object.assign(existing, q);
       else model.questions.push(q);
@@ -136,7 +139,24 @@ export function applyMessage(model, msg, now = Date.now()) {
       model.summary = summary;
       return { kind: "summary" };
     }
+    case "run.started": {
+      const q = findQuestion(model, msg.question_id);
+      if (!q) return { kind: "none" };
+      q.running = { run_id: msg.run_id, language: msg.language };
+      return { kind: "run", id: q.question_id, started: true };
+    }
+    case "run.result": {
+      const q = findQuestion(model, msg.question_id);
+      if (!q) return { kind: "none" };
+      q.running = null;
+      q.last_run = msg.result;
+      return { kind: "run", id: q.question_id, started: false };
+    }
     case "error":
+      if (msg.question_id && (msg.code === "run_failed" || msg.code === "rate_limited" || msg.code === "invalid_state")) {
+        const q = findQuestion(model, msg.question_id);
+        if (q?.running) q.running = null;
+      }
       return { kind: "error", error: msg };
     case "pong":
       if (msg.server_time) model.clockOffset = Date.parse(msg.server_time) - now;

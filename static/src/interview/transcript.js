@@ -57,6 +57,63 @@ function goodAnswerButton(questionId) {
   return h("div", { class: "feedback-actions" }, button, panel);
 }
 
+const CASE_LABEL = { passed: "Passed", wrong_answer: "Wrong answer", error: "Error", timeout: "Time limit", limit: "Limit hit", not_run: "Not run" };
+const RUN_TITLE = {
+  passed: "All examples pass",
+  failed: "Some examples fail",
+  compile_error: "Does not compile",
+  unavailable: "Not run",
+  busy: "Busy",
+  invalid_input: "Cannot run this input",
+};
+
+function caseRow(c) {
+  const ok = c.status === "passed";
+  const name = c.custom ? "Your input" : `Example ${c.index + 1}`;
+  return h(
+    "li",
+    { class: `run-case ${ok ? "ok" : "bad"}`, "data-testid": "run-case", "data-status": c.status },
+    h("p", { class: "run-case-head" }, h("strong", {}, `${ok ? "✓" : "✗"} ${name}: ${CASE_LABEL[c.status] || c.status}`), c.time_ms ? h("span", { class: "muted small" }, ` · ${Math.round(c.time_ms)} ms`) : null),
+    c.input ? h("p", { class: "run-io" }, h("span", { class: "muted" }, "Input "), h("code", {}, c.input)) : null,
+    c.expected !== null && c.expected !== undefined ? h("p", { class: "run-io" }, h("span", { class: "muted" }, "Expected "), h("code", {}, c.expected)) : null,
+    c.actual !== null && c.actual !== undefined ? h("p", { class: "run-io" }, h("span", { class: "muted" }, "Got "), h("code", {}, c.actual)) : null,
+    c.message && !ok ? h("p", { class: "run-io" }, c.message) : null,
+    c.stdout ? h("pre", { class: "run-output", "aria-label": "Printed output" }, c.stdout) : null,
+  );
+}
+
+/** The result of the Run button: each example's pass/fail, expected vs actual, output and errors. */
+export function runPanel(run, running) {
+  if (running) {
+    return h("div", { class: "run-panel pending", role: "status", "data-testid": "run-panel" }, h("span", { class: "spinner", "aria-hidden": "true" }), ` Running your ${label(running.language || "")} code on the examples…`);
+  }
+  if (!run) return null;
+  const counts = run.total ? ` · ${run.passed} of ${run.total} passed` : "";
+  return h(
+    "div",
+    { class: `run-panel status-${run.status}`, "data-testid": "run-panel", "data-status": run.status },
+    h("p", { class: "run-title" }, h("strong", { "data-testid": "run-title" }, RUN_TITLE[run.status] || run.status), h("span", { class: "muted small" }, ` · ${label(run.language)}${counts}`)),
+    run.status !== "passed" && run.status !== "failed" && run.message ? h("p", { class: "run-message", "data-testid": "run-message" }, run.message) : null,
+    run.compile_error ? h("pre", { class: "run-output compile", "data-testid": "run-compile-error" }, run.compile_error) : null,
+    run.cases?.length ? h("ol", { class: "run-cases" }, run.cases.map(caseRow)) : null,
+    run.stderr && run.status === "failed" ? h("details", {}, h("summary", {}, "Error output"), h("pre", { class: "run-output" }, run.stderr)) : null,
+  );
+}
+
+/** What the tests found on submit (hidden tests are described, never shown). */
+function testsBlock(tests) {
+  if (!tests) return null;
+  const ok = tests.status === "passed";
+  const title = tests.status === "unavailable" ? "Code not run" : tests.status === "compile_error" ? "Tests: does not compile" : `Tests: ${tests.passed} of ${tests.total} passed`;
+  return h(
+    "div",
+    { class: `tests-block ${ok ? "ok" : "bad"}`, "data-testid": "tests-block", "data-status": tests.status },
+    h("p", { class: "list-title", "data-testid": "tests-title" }, title, tests.large_case_ms ? h("span", { class: "muted small" }, ` · large input ${Math.round(tests.large_case_ms)} ms`) : null),
+    h("p", { class: "small" }, tests.summary),
+    tests.failing_behaviours?.length ? h("ul", { "aria-label": "Failing behaviours" }, tests.failing_behaviours.map((b) => h("li", {}, `Fails when tested on: ${b}`))) : null,
+  );
+}
+
 export function feedbackCard(evaluation, questionId = null) {
   if (!evaluation) return null;
   if (evaluation.status === "pending" || evaluation.status === "running") {
@@ -88,6 +145,7 @@ export function feedbackCard(evaluation, questionId = null) {
       h("p", { class: "feedback-score-line" }, h("span", { class: "visually-hidden" }, "Score "), scoreBadge(evaluation.score, "feedback-score"), h("span", { class: "out-of" }, " / 10")),
     ),
     evaluation.feedback ? h("p", { class: "feedback-text" }, evaluation.feedback) : null,
+    testsBlock(evaluation.tests),
     h("div", { class: "feedback-lists" }, list("Strengths", evaluation.strengths, "strengths"), list("To improve", evaluation.improvements, "improvements")),
     skills.length
       ? h("ul", { class: "chips", "aria-label": "Skill scores" }, skills.map(([skill, value]) => h("li", { class: "chip" }, `${label(skill)}: ${score(value)}`)))

@@ -1,7 +1,7 @@
 // The interview room: streams questions in, drafts and answers out, feedback back in, over one
 // reconnecting WebSocket. Every connect starts with session.state, from which the whole room is drawn.
 import { currentQuestion, applyMessage, createModel, findQuestion, markSubmitting, remainingMs } from "../interview/model.js";
-import { summaryPanel, syncTranscript } from "../interview/transcript.js";
+import { runPanel, summaryPanel, syncTranscript } from "../interview/transcript.js";
 import { ApiError, get, post } from "../lib/api.js";
 import { onTokenRenewed, renewLogin } from "../lib/auth.js";
 import { announce, h, nextId, replace } from "../lib/dom.js";
@@ -87,7 +87,7 @@ export function render(main, { params }) {
   );
 
   // ---- composer (editor or textarea bound to the current question) ----------------------------
-  const ed = { id: null, mode: null, editor: null, textarea: null, language: "python", seq: 0, timer: null, sentSeq: 0, sentText: null, token: 0 };
+  const ed = { id: null, mode: null, editor: null, textarea: null, language: "python", seq: 0, timer: null, sentSeq: 0, sentText: null, token: 0, runArea: null, runButton: null, customInput: null };
 
   const getText = () => (ed.editor ? ed.editor.getText() : ed.textarea ? ed.textarea.value : "");
 
@@ -95,7 +95,7 @@ export function render(main, { params }) {
     if (ed.timer && (ed.editor || ed.textarea)) flushDraft();
     clearTimeout(ed.timer);
     ed.editor?.destroy();
-    Object.assign(ed, { id: null, mode: null, editor: null, textarea: null, token: ed.token + 1 });
+    Object.assign(ed, { id: null, mode: null, editor: null, textarea: null, token: ed.token + 1, runArea: null, runButton: null, customInput: null });
     replace(composerBody, h("p", { class: "muted", "data-testid": "composer-idle" }, message));
     submitButton.hidden = true;
     composerHint.hidden = true;
@@ -154,6 +154,7 @@ export function render(main, { params }) {
     ed.editor?.setReadOnly(locked);
     if (ed.textarea) ed.textarea.readOnly = locked;
     for (const control of composerBody.querySelectorAll("select")) control.disabled = locked;
+    if (ed.runButton) ed.runButton.hidden = locked;
     submitButton.hidden = locked;
     composerHint.hidden = locked;
   }
@@ -202,23 +203,41 @@ export function render(main, { params }) {
       replace(composerBody, h("label", { id: labelId, class: "composer-label", for: ed.textarea.id }, "Your answer"), ed.textarea);
     } else {
       ed.language = [q.answer?.language, start.language, q.language, model.session?.language].find((l) => LANGUAGES.some(([k]) => k === l)) || "python";
+      const starters = q.starter_codes || {};
+      if (start.text === (q.starter_code ?? "") && starters[ed.language]) start.text = starters[ed.language];
       const select = h(
         "select",
         { id: nextId("lang"), "data-testid": "language-select", onchange: (event) => {
+          const before = ed.language;
           ed.language = event.target.value;
           ed.editor?.setLanguage(ed.language);
+          // Untouched starter code follows the language; the candidate's own code is never replaced.
+          const current = getText();
+          const pristine = !current.trim() || current === starters[before] || current === q.starter_code;
+          if (pristine && starters[ed.language]) ed.editor?.setText(starters[ed.language]);
           onInput();
         } },
         LANGUAGES.map(([value, text]) => h("option", { value }, text)),
       );
       select.value = ed.language;
       const holder = h("div", { class: "code-editor", "data-testid": "code-editor" }, h("p", { class: "muted" }, "Loading the editor…"));
+      ed.runButton = h("button", { type: "button", class: "button secondary", "data-testid": "run-code", onclick: () => runCode() }, "Run examples");
+      ed.customInput = h("textarea", { id: nextId("run-input"), rows: 2, class: "run-input", "data-testid": "run-input", spellcheck: "false", placeholder: "[[2, 7, 11, 15], 9]" });
+      ed.runArea = h("div", { "aria-live": "polite", "data-testid": "run-area" });
       replace(
         composerBody,
         h("div", { class: "composer-toolbar" }, h("span", { id: labelId, class: "composer-label" }, "Your code"), h("label", { for: select.id, class: "inline-label" }, "Language ", select)),
         holder,
         h("p", { class: "hint" }, "Tab indents; press Esc then Tab to move focus out of the editor."),
+        h(
+          "div",
+          { class: "run-row" },
+          ed.runButton,
+          h("details", { class: "run-custom" }, h("summary", {}, "Custom input"), h("label", { for: ed.customInput.id, class: "hint" }, "The arguments as a JSON array; the expected output comes from a reference solution."), ed.customInput),
+        ),
+        ed.runArea,
       );
+      drawRun();
       import("../interview/editor.js")
         .then(({ createCodeEditor }) => {
           if (disposed || token !== ed.token) return;
@@ -261,6 +280,37 @@ export function render(main, { params }) {
   }
 
   // ---- actions ---------------------------------------------------------------------------------
+  function drawRun() {
+    const q = ed.id && findQuestion(model, ed.id);
+    if (!q || !ed.runArea) return;
+    replace(ed.runArea, runPanel(q.last_run, q.running));
+    if (ed.runButton) ed.runButton.disabled = Boolean(q.running);
+  }
+
+  /** The Run button: the code in the editor against the visible examples (and the custom input). */
+  function runCode() {
+    const q = ed.id && findQuestion(model, ed.id);
+    if (!q || q.answer?.submitted || q.submitting || model.ended || q.running) return;
+    const code = getText();
+    if (!code.trim()) {
+      showError("Write some code to run.");
+      return;
+    }
+    const input = ed.customInput?.value.trim() || null;
+    const message = { type: "code.run", question_id: q.question_id, language: ed.language, code, ...(input ? { input } : {}) };
+    if (!fitsFrame(message)) {
+      showError("The code is too long to run. Shorten it a little.");
+      return;
+    }
+    if (!socket.send(message)) {
+      showError("Not connected: your code can be run once the connection is back.");
+      return;
+    }
+    clearError();
+    q.running = { language: ed.language };
+    drawRun();
+  }
+
   function submit() {
     const q = ed.id && findQuestion(model, ed.id);
     if (!q || q.answer?.submitted || q.submitting || model.ended) return;
@@ -492,6 +542,14 @@ export function render(main, { params }) {
         announce(q?.evaluation?.status === "done" ? `Feedback received: score ${q.evaluation.score ?? "not given"} out of 10.` : "The evaluation failed.");
         break;
       }
+      case "run": {
+        if (effect.id === ed.id) drawRun();
+        if (!effect.started) {
+          const run = findQuestion(model, effect.id)?.last_run;
+          if (run) announce(run.total ? `Run finished: ${run.passed} of ${run.total} passed.` : run.message || "Run finished.");
+        }
+        break;
+      }
       case "ended":
         pendingSubmit = null;
         save(submitKey, null);
@@ -510,6 +568,11 @@ export function render(main, { params }) {
           save(submitKey, null);
           drawTranscript();
           bindComposer();
+        }
+        if (error.question_id && error.question_id === ed.id) {
+          const q = findQuestion(model, error.question_id);
+          if (q?.running && !q.running.run_id) q.running = null;
+          drawRun();
         }
         nextButton.disabled = Boolean(model.ended);
         endButton.disabled = Boolean(model.ended);
