@@ -23,7 +23,14 @@ def compile_step(names: list[str]) -> Step:
     sources = [n for n in names if n.endswith(".go")]
     return Step(
         argv=["go", "build", "-o", "judge", *sources],
-        limits=Limits(cpu_seconds=30, wall_seconds=30, memory_mb=1024, processes=64, file_size_kb=65536),
+        limits=Limits(
+            cpu_seconds=30,
+            wall_seconds=30,
+            memory_mb=1024,
+            processes=64,
+            file_size_kb=65536,
+            address_space_mb=4096,
+        ),
         env=GO_ENV,
     )
 

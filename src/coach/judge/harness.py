@@ -16,6 +16,9 @@ from coach.judge import go_harness, java_harness, js_harness, python_harness
 from coach.sandbox.port import Limits, Step
 
 LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "go")
+RESERVING_RUNTIME_AS_MB = 4096
+"""Address space for node, java and Go binaries without a memory cgroup: they reserve gigabytes they never
+touch (V8's code range and cage, the JVM's class space, Go's arenas); their heap flags bound real use."""
 STARTUP_SECONDS: dict[str, float] = {"python": 1.0, "javascript": 1.0, "java": 2.0, "go": 1.0}
 """What starting the language's runtime may take on top of the cases' own time."""
 RUN_OUTPUT_KB = 16 * 1024
@@ -35,6 +38,8 @@ class Harness:
     """Lines the harness put above the candidate's code in `code_file` (compile errors are shifted back)."""
     run_env: Mapping[str, str] = field(default_factory=dict)
     run_memory_mb: int = 512
+    run_address_space_mb: int = 0
+    """The run's RLIMIT_AS when no memory cgroup is available (see `Limits.address_space_mb`)."""
 
     def run_step(self, payload: bytes, seconds: float) -> Step:
         """The step that runs the harness over `payload`, allowed `seconds` of CPU and wall time."""
@@ -42,6 +47,7 @@ class Harness:
             cpu_seconds=seconds,
             wall_seconds=seconds + 2.0,
             memory_mb=self.run_memory_mb,
+            address_space_mb=self.run_address_space_mb,
             output_kb=RUN_OUTPUT_KB,
             file_size_kb=1024,
             processes=64,
@@ -66,6 +72,7 @@ def build(spec: JudgeSpec, language: str, code: str) -> Harness:
             (),
             js_harness.ARGV,
             js_harness.FILE,
+            run_address_space_mb=RESERVING_RUNTIME_AS_MB,
         )
     if language == "java":
         files, offset, code_file = java_harness.files(spec, code)
@@ -77,6 +84,7 @@ def build(spec: JudgeSpec, language: str, code: str) -> Harness:
             code_file,
             offset,
             run_memory_mb=1024,
+            run_address_space_mb=RESERVING_RUNTIME_AS_MB,
         )
     if language == "go":
         files, offset = go_harness.files(spec, code)
@@ -88,6 +96,8 @@ def build(spec: JudgeSpec, language: str, code: str) -> Harness:
             go_harness.FILE,
             offset,
             run_memory_mb=512,
+            run_env={"GOMEMLIMIT": "384MiB"},
+            run_address_space_mb=RESERVING_RUNTIME_AS_MB,
         )
     raise ValueError(f"unsupported language {language!r}")
 

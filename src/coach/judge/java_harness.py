@@ -19,6 +19,9 @@ RUN_ARGV: tuple[str, ...] = (
     "-XX:TieredStopAtLevel=1",
     "-XX:-UsePerfData",
     "-Xshare:auto",
+    "-XX:CompressedClassSpaceSize=64m",
+    "-XX:MaxMetaspaceSize=128m",
+    "-XX:ReservedCodeCacheSize=32m",
     "-cp",
     ".",
     "JudgeMain",
@@ -41,6 +44,8 @@ def compile_step(names: list[str]) -> Step:
         # C1 only: javac is short-lived, and waiting for C2 costs it seconds (5 s against 1.2 s here).
         "-J-XX:TieredStopAtLevel=1",
         "-J-XX:-UsePerfData",
+        "-J-XX:CompressedClassSpaceSize=64m",
+        "-J-XX:ReservedCodeCacheSize=32m",
         "-encoding",
         "UTF-8",
         "-nowarn",
@@ -49,7 +54,8 @@ def compile_step(names: list[str]) -> Step:
         ".",
         *names,
     ]
-    return Step(argv=argv, limits=Limits(cpu_seconds=20, wall_seconds=20, memory_mb=1024, processes=64))
+    limits = Limits(cpu_seconds=20, wall_seconds=20, memory_mb=1024, processes=64, address_space_mb=4096)
+    return Step(argv=argv, limits=limits)
 
 
 def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int, str]:

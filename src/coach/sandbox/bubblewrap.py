@@ -335,7 +335,7 @@ class BubblewrapSandbox:
             # Per uid, machine-wide: a backstop only (see docs/sandbox.md).
             argv.append(f"--nproc={self._nproc_fallback}:{self._nproc_fallback}")
         if group is None or not (self._cgroups and self._cgroups.memory):
-            memory = limits.memory_mb * 1024 * 1024
+            memory = (limits.address_space_mb or limits.memory_mb) * 1024 * 1024
             argv.append(f"--as={memory}:{memory}")
         argv.append("--")
         argv += [

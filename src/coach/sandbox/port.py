@@ -21,6 +21,9 @@ class Limits:
     file_size_kb: int = 1024
     output_kb: int = 64
     """Per stream (stdout and stderr each); output beyond it is dropped, never buffered whole."""
+    address_space_mb: int = 0
+    """RLIMIT_AS when no memory cgroup can be used (0: `memory_mb`). V8, the JVM and Go reserve far more
+    address space than they touch, so their steps set it higher and cap their heap with their own flag."""
 
 
 @dataclass(frozen=True, slots=True)
