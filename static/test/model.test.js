@@ -95,3 +95,33 @@ test("a completed snapshot counts as ended; unknown messages change nothing", ()
   assert.deepEqual(applyMessage(model, { type: "something.new" }), { kind: "none" });
   assert.deepEqual(applyMessage(model, { type: "question.delta", question_id: "nope", text: "x" }), { kind: "none" });
 });
+
+test("run.started marks the question running and run.result keeps the last run", () => {
+  const model = createModel();
+  applyMessage(model, snapshot(), NOW);
+  assert.deepEqual(applyMessage(model, { type: "run.started", question_id: "q1", run_id: "r1", language: "python" }, NOW), { kind: "run", id: "q1", started: true });
+  assert.equal(findQuestion(model, "q1").running.run_id, "r1");
+  const result = { run_id: "r1", language: "python", status: "failed", passed: 2, total: 3, cases: [] };
+  assert.deepEqual(applyMessage(model, { type: "run.result", question_id: "q1", result }, NOW), { kind: "run", id: "q1", started: false });
+  assert.equal(findQuestion(model, "q1").running, null);
+  assert.deepEqual(findQuestion(model, "q1").last_run, result);
+});
+
+test("a refused run clears the running mark; a run for an unknown question changes nothing", () => {
+  const model = createModel();
+  applyMessage(model, snapshot(), NOW);
+  findQuestion(model, "q1").running = { language: "go" };
+  applyMessage(model, { type: "error", code: "rate_limited", message: "slow down", question_id: "q1" }, NOW);
+  assert.equal(findQuestion(model, "q1").running, null);
+  assert.deepEqual(applyMessage(model, { type: "run.result", question_id: "nope", result: {} }, NOW), { kind: "none" });
+});
+
+test("question.start keeps the starter code of every language and the last run", () => {
+  const model = createModel();
+  applyMessage(model, snapshot(), NOW);
+  findQuestion(model, "q1").last_run = { run_id: "r0" };
+  applyMessage(model, { type: "question.start", question_id: "q1", index: 0, total: 3, kind: "coding", title: "Two sum", skills: [], language: "python", starter_code: "def f(): pass", starter_codes: { python: "def f(): pass", go: "func f() {}" } }, NOW);
+  const q = findQuestion(model, "q1");
+  assert.equal(q.starter_codes.go, "func f() {}");
+  assert.equal(q.last_run.run_id, "r0");
+});

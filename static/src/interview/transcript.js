@@ -105,12 +105,21 @@ function testsBlock(tests) {
   if (!tests) return null;
   const ok = tests.status === "passed";
   const title = tests.status === "unavailable" ? "Code not run" : tests.status === "compile_error" ? "Tests: does not compile" : `Tests: ${tests.passed} of ${tests.total} passed`;
+  const first = tests.first_failing;
+  const detail =
+    tests.status === "unavailable" || (ok && !tests.large_case_ms)
+      ? h("p", { class: "small" }, tests.summary)
+      : first
+        ? h("p", { class: "small" }, `Example ${first.index + 1}: `, h("code", {}, first.input || ""), first.expected ? [" expected ", h("code", {}, first.expected)] : null, first.actual ? [", got ", h("code", {}, first.actual)] : null, first.message && !first.actual ? ` (${first.message})` : null)
+        : null;
   return h(
     "div",
     { class: `tests-block ${ok ? "ok" : "bad"}`, "data-testid": "tests-block", "data-status": tests.status },
-    h("p", { class: "list-title", "data-testid": "tests-title" }, title, tests.large_case_ms ? h("span", { class: "muted small" }, ` · large input ${Math.round(tests.large_case_ms)} ms`) : null),
-    h("p", { class: "small" }, tests.summary),
+    h("p", { class: "list-title", "data-testid": "tests-title" }, title, tests.large_case_ms ? h("span", { class: "muted small" }, ` · large input in ${Math.round(tests.large_case_ms)} ms`) : null),
+    detail,
+    tests.compile_error ? h("pre", { class: "run-output compile" }, tests.compile_error) : null,
     tests.failing_behaviours?.length ? h("ul", { "aria-label": "Failing behaviours" }, tests.failing_behaviours.map((b) => h("li", {}, `Fails when tested on: ${b}`))) : null,
+    tests.large_case_timeout ? h("p", { class: "small" }, "Too slow on the large input.") : null,
   );
 }
 

@@ -8,6 +8,8 @@ criterion. Explanation and complexity discussion keep the reader's score, under 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 
 from coach.domain.evaluation import CriterionScore, Evaluation, clamp_score
@@ -29,6 +31,8 @@ COMPILE_ERROR_CAP = 2.0
 SLOW_CAP = 6.5
 """Right answers but too slow on the large input: correct, not yet a good interview answer."""
 NOT_RUN_FLAG = "code_not_run"
+READER_WORDS_FROM = 5.0
+"""Below this reader score its verdict is about missing prose, not the code: the feedback says so plainly."""
 
 
 def apply_tests(evaluation: Evaluation, report: JudgeReport) -> Evaluation:
@@ -44,43 +48,59 @@ def apply_tests(evaluation: Evaluation, report: JudgeReport) -> Evaluation:
     improvements = [i for i in evaluation.improvements if not _about_correctness(i, evaluation)]
     strengths = [s for s in evaluation.strengths if not _about_correctness(s, evaluation)]
     complexity_hit = report.large_case_timeout
+    verdict = summary(report)
+    flags = _with(evaluation.flags, "tests_failed")
+    fold: Callable[[float], float]
     if report.status == "compile_error":
-        score = min(reader, COMPILE_ERROR_CAP)
-        correctness, verdict = 0.0, summary(report)
+        correctness = 0.0
         improvements.insert(0, "Make the code compile and run: " + _first_line(report.compile_error) + ".")
-        flags = _with(evaluation.flags, "tests_failed")
+
+        def fold(read: float) -> float:
+            return min(read, COMPILE_ERROR_CAP)
+
     elif report.passed == report.total and report.total > 0:
-        score = PASSING_BASE + PASSING_READER_SHARE * reader
-        correctness, verdict = 10.0, summary(report)
+        correctness = 10.0
         slowest = f" (the large input in {report.large_case_ms:.0f} ms)" if report.large_case_ms else ""
         strengths.insert(0, f"Correct: passes all {report.total} tests{slowest}.")
         flags = list(evaluation.flags)
+
+        def fold(read: float) -> float:
+            return PASSING_BASE + PASSING_READER_SHARE * read
+
     else:
         share = report.passed / report.total if report.total else 0.0
-        small = [c for c in report.cases if not c.large]
-        only_slow = complexity_hit and all(c.passed for c in small)
-        if only_slow:
-            score = min(PASSING_BASE + PASSING_READER_SHARE * reader, SLOW_CAP)
-            correctness = 10.0
-        else:
-            combined = TESTS_WEIGHT * 10 * share + (1 - TESTS_WEIGHT) * reader
-            score = min(combined, FAILING_CAP_FLOOR + FAILING_CAP_SPAN * share)
-            correctness = round(10 * share * 0.5, 1)
-        verdict = summary(report)
+        only_slow = complexity_hit and all(c.passed for c in report.cases if not c.large)
         improvements[:0] = _failure_advice(report, only_slow)
-        flags = _with(evaluation.flags, "tests_failed")
-    score = clamp_score(score)
+        correctness = 10.0 if only_slow else round(10 * share * 0.5, 1)
+
+        def fold(read: float) -> float:
+            if only_slow:
+                return min(PASSING_BASE + PASSING_READER_SHARE * read, SLOW_CAP)
+            combined = TESTS_WEIGHT * 10 * share + (1 - TESTS_WEIGHT) * read
+            return min(combined, FAILING_CAP_FLOOR + FAILING_CAP_SPAN * share)
+
+    score = clamp_score(fold(reader))
     criteria = _criteria(evaluation.criteria, correctness, verdict, complexity_hit, score)
     return msgspec.structs.replace(
         evaluation,
         score=score,
-        feedback=f"{verdict} {_reader_part(evaluation.feedback)}".strip(),
+        feedback=_feedback(verdict, evaluation.feedback, reader),
         strengths=strengths[:6],
         improvements=improvements[:6],
-        skill_scores=_skills(evaluation.skill_scores, reader, score),
+        # Each skill goes through the same fold as the whole answer: no skill outscores the tests.
+        skill_scores={k: clamp_score(min(10.0, fold(v))) for k, v in evaluation.skill_scores.items()},
         criteria=criteria,
         flags=flags,
     )
+
+
+def _feedback(verdict: str, reader_feedback: str, reader: float) -> str:
+    """The tests' verdict first; the reader's words only where they judge the explanation, not the code."""
+    explained = f"Explanation and complexity discussion: {reader:.1f}/10."
+    if reader < READER_WORDS_FROM or not reader_feedback:
+        # A low reader verdict ("this did not answer the question") would contradict code that runs.
+        return f"{verdict} {explained} Say how the code works, why it is correct and what it costs."
+    return f"{verdict} {explained} {reader_feedback}"
 
 
 def _failure_advice(report: JudgeReport, only_slow: bool) -> list[str]:
@@ -121,20 +141,9 @@ def _criteria(
     return out
 
 
-def _skills(skills: dict[str, float], reader: float, score: float) -> dict[str, float]:
-    if reader <= 0:
-        return {k: clamp_score(score) for k in skills}
-    ratio = score / reader
-    return {k: clamp_score(min(10.0, v * ratio)) for k, v in skills.items()}
-
-
 def _about_correctness(text: str, evaluation: Evaluation) -> bool:
     names = {c.name for c in evaluation.criteria if c.id == CORRECTNESS} or {"Correctness"}
     return any(text.startswith(f"{name}:") or text.startswith(f"{name} ") for name in names)
-
-
-def _reader_part(feedback: str) -> str:
-    return f"On the explanation: {feedback}" if feedback else ""
 
 
 def _first_line(text: str) -> str:
