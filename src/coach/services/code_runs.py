@@ -25,6 +25,7 @@ from coach.judge.runner import judge
 from coach.judge.specs import load_specs, spec_for
 from coach.sandbox.pool import Busy
 from coach.sandbox.port import Sandbox
+from coach.sandbox.toolchains import find_binaries
 from coach.store.types import utcnow
 
 log = logging.getLogger("coach.code_runs")
@@ -46,6 +47,14 @@ class CodeRuns:
     def __init__(self, sandbox: Sandbox, store: Store) -> None:
         self.sandbox = sandbox
         self._store = store
+        self._missing: dict[str, str] = {}
+
+    def missing_toolchain(self, language: str) -> str:
+        """Why this language cannot run here ("" when its toolchain is installed); checked once."""
+        if language not in self._missing:
+            found = find_binaries(language)  # type: ignore[arg-type]
+            self._missing[language] = found if isinstance(found, str) else ""
+        return self._missing[language]
 
     @staticmethod
     def spec_of(meta: QuestionMeta) -> JudgeSpec | None:
@@ -106,6 +115,13 @@ class CodeRuns:
                 language,
                 "unavailable",
                 message="Code runs are off on this server: your code is reviewed, not run.",
+            )
+        if missing := self.missing_toolchain(language):
+            return m.RunView(
+                run_id,
+                language,
+                "unavailable",
+                message=f"{language} cannot run on this server ({missing}): your code is reviewed, not run.",
             )
         custom = None
         if custom_input is not None and custom_input.strip():
@@ -178,7 +194,7 @@ class CodeRuns:
         if spec is None:
             return None
         lang = language or meta.language or "python"
-        if lang not in LANGUAGES or not self.sandbox.available():
+        if lang not in LANGUAGES or not self.sandbox.available() or self.missing_toolchain(lang):
             return JudgeReport(spec.id, lang, "unavailable")
         loop = asyncio.get_running_loop()
         give_up = loop.time() + BUSY_RETRIES_SECONDS
