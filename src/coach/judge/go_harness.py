@@ -8,6 +8,7 @@ from coach.domain.judge.spec import JudgeSpec, Param
 from coach.domain.judge.types import Type, parse_type
 from coach.judge.source_text import declares, strip_comments
 from coach.sandbox.port import Limits, Step
+from coach.sandbox.toolchains import RESERVING_AS_MB
 
 FILE = "solution.go"
 RUN_ARGV: tuple[str, ...] = ("./judge",)
@@ -29,7 +30,7 @@ def compile_step(names: list[str]) -> Step:
             memory_mb=1024,
             processes=64,
             file_size_kb=65536,
-            address_space_mb=4096,
+            address_space_mb=RESERVING_AS_MB,
         ),
         env=GO_ENV,
     )
@@ -73,6 +74,12 @@ def gotype(t: Type) -> str:
         return "(" + ", ".join(gotype(i) for i in t.items) + ")"
     if t.kind == "optional":
         return f"({gotype(t.item)}, bool)"
+    if t.kind == "map":
+        return f"map[{gotype(t.item)}]{gotype(t.value)}"
+    if t.kind == "set":
+        return f"map[{gotype(t.item)}]bool"
+    if t.kind == "json":
+        return "any"
     return ""
 
 
@@ -85,6 +92,8 @@ def signature(spec: JudgeSpec) -> str:
     entry = spec.entry["go"]
     if spec.kind == "function":
         returns = gotype(parse_type(spec.returns))
+        if entry.error:
+            returns = f"({returns.strip('()')}, error)" if returns else "error"
         return f"func {entry.name}({params(spec.params)}) {returns}".rstrip()
     lines = [f"func {entry.constructor}({params(spec.constructor)}) *{entry.class_name}"]
     for m in spec.methods:
@@ -100,7 +109,7 @@ class _Converters:
         self.funcs: dict[str, str] = {}
 
     def name(self, t: Type) -> str:
-        key = "judgeC_" + re.sub(r"\W", "_", str(t).replace("[]", "A"))
+        key = "judgeC_" + re.sub(r"\W", "_", str(t).replace("[]", "A").replace(",", "_C_"))
         if key in self.funcs:
             return key
         self.funcs[key] = ""
@@ -139,6 +148,26 @@ class _Converters:
                 "if v == nil {\n\t\treturn nil\n\t}\n\tl := v.([]interface{})\n"
                 f"\tr := make({gt}, len(l))\n\tfor k, x := range l {{\n\t\tr[k] = {item}(x)\n\t}}\n\treturn r"
             )
+        elif t.kind == "map":
+            key_of = {
+                "string": "k",
+                "int": "int(judgeKeyInt(k))",
+                "long": "judgeKeyInt(k)",
+                "char": "k[0]",
+            }[t.item.kind]
+            value = self.name(t.value)
+            body = (
+                "if v == nil {\n\t\treturn nil\n\t}\n\tm := v.(map[string]interface{})\n"
+                f"\tr := make({gt}, len(m))\n\tfor k, x := range m {{\n\t\tr[{key_of}] = {value}(x)\n\t}}\n\treturn r"
+            )
+        elif t.kind == "set":
+            item = self.name(t.item)
+            body = (
+                "if v == nil {\n\t\treturn nil\n\t}\n\tl := v.([]interface{})\n"
+                f"\tr := make({gt}, len(l))\n\tfor _, x := range l {{\n\t\tr[{item}(x)] = true\n\t}}\n\treturn r"
+            )
+        elif t.kind == "json":
+            body = "return judgeJSON(v)"
         else:
             raise ValueError(f"Go harness cannot pass a {t} argument")
         self.funcs[key] = f"func {key}(v interface{{}}) {gt} {{\n\t{body}\n}}\n\n"
@@ -214,12 +243,14 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
         args = ", ".join(f"{conv.name(parse_type(p.type))}(x[{k}])" for k, p in enumerate(m.params))
         call = f"obj.{entry.methods[m.name]}({args})"
         lines.append(f'\t\tcase "{m.name}":')
-        if parse_type(m.returns).kind == "void":
+        returns = parse_type(m.returns)
+        value = f"judgeOpt({call})" if returns.kind == "optional" else call
+        if returns.uses("set"):
+            value = f"judgeSets({value}, {_type_literal(returns)})"
+        if returns.kind == "void":
             lines += [f"\t\t\t{call}", "\t\t\tout = append(out, nil)"]
-        elif parse_type(m.returns).kind == "optional":
-            lines.append(f"\t\t\tout = append(out, judgeOpt({call}))")
         else:
-            lines.append(f"\t\t\tout = append(out, {call})")
+            lines.append(f"\t\t\tout = append(out, {value})")
     lines += [
         "\t\tdefault:",
         '\t\t\tpanic("unknown operation " + op)',
@@ -232,10 +263,25 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
     return "\n".join(lines)
 
 
+def _type_literal(t: Type) -> str:
+    """A type as the Go value judgeSets reads (the payload's own shape: kind and items)."""
+    items = ", ".join(_type_literal(i) for i in t.items)
+    return f'map[string]interface{{}}{{"kind": "{t.kind}", "items": []interface{{}}{{{items}}}}}'
+
+
 def main_source(spec: JudgeSpec, offset: int = 0) -> str:
     """judge_main.go for this spec (`offset`: lines put above the candidate's code)."""
     conv = _Converters()
     body = _call_function(spec, conv) if spec.kind == "function" else _call_design(spec, conv)
+    result = (
+        spec.params[[p.name for p in spec.params].index(spec.mutates)].type if spec.mutates else spec.returns
+    )
+    if spec.kind == "function" and parse_type(result).uses("set"):
+        # A set comes back as map[T]bool: judgeSets turns it into the array of its members.
+        conv.funcs["judgeRunTyped"] = (
+            f"func judgeRunTyped(a []interface{{}}) interface{{}} {{\n{body}\n}}\n\n"
+        )
+        body = f"\treturn judgeSets(judgeRunTyped(a), {_type_literal(parse_type(result))})"
     return (
         _TEMPLATE.replace("//CONVERTERS\n", "".join(conv.funcs.values()))
         .replace("\t//CALL", body)
@@ -282,6 +328,86 @@ func judgeInt(v interface{}) int64 {
 	}
 	f, _ := n.Float64()
 	return int64(f)
+}
+
+func judgeKeyInt(k string) int64 {
+	i, _ := strconv.ParseInt(k, 10, 64)
+	return i
+}
+
+// A json argument is what encoding/json gives without UseNumber: numbers are float64.
+func judgeJSON(v interface{}) interface{} {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case []interface{}:
+		for k, e := range x {
+			x[k] = judgeJSON(e)
+		}
+		return x
+	case map[string]interface{}:
+		for k, e := range x {
+			x[k] = judgeJSON(e)
+		}
+		return x
+	}
+	return v
+}
+
+var judgeAnyType = reflect.TypeOf((*interface{})(nil)).Elem()
+
+// A set result (map[T]bool: the keys mapped to true; or map[T]struct{}) becomes the array of its members,
+// wherever it sits in the result; t is the result's type as the payload spells it.
+func judgeSets(v interface{}, t map[string]interface{}) interface{} {
+	if v == nil {
+		return nil
+	}
+	items, _ := t["items"].([]interface{})
+	item := func(k int) map[string]interface{} { return items[k].(map[string]interface{}) }
+	rv := reflect.ValueOf(v)
+	switch t["kind"] {
+	case "set":
+		if rv.Kind() != reflect.Map {
+			return v
+		}
+		out := []interface{}{}
+		for _, key := range rv.MapKeys() {
+			if e := rv.MapIndex(key); e.Kind() != reflect.Bool || e.Bool() {
+				out = append(out, key.Interface())
+			}
+		}
+		return out
+	case "list", "array", "tuple":
+		if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+			return v
+		}
+		out := make([]interface{}, rv.Len())
+		for k := range out {
+			at := 0
+			if t["kind"] == "tuple" {
+				at = k
+			}
+			out[k] = judgeSets(rv.Index(k).Interface(), item(at))
+		}
+		return out
+	case "map":
+		if rv.Kind() != reflect.Map {
+			return v
+		}
+		out := reflect.MakeMapWithSize(reflect.MapOf(rv.Type().Key(), judgeAnyType), rv.Len())
+		for _, key := range rv.MapKeys() {
+			value := reflect.Zero(judgeAnyType)
+			if x := judgeSets(rv.MapIndex(key).Interface(), item(1)); x != nil {
+				value = reflect.ValueOf(x)
+			}
+			out.SetMapIndex(key, value)
+		}
+		return out.Interface()
+	case "optional":
+		return judgeSets(v, item(0))
+	}
+	return v
 }
 
 //CONVERTERS
@@ -377,10 +503,13 @@ func judgeWrite(b *strings.Builder, v reflect.Value) {
 		b.WriteString(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
 		f := v.Float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
+		if a := math.Abs(f); math.IsNaN(f) || math.IsInf(f, 0) {
 			b.WriteString("null")
-		} else {
+		} else if a != 0 && (a < 1e-6 || a >= 1e21) {
 			b.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
+		} else {
+			// As encoding/json: 1700000000, not 1.7e+09 (a json number decoded as float64 reads back as it came).
+			b.WriteString(strconv.FormatFloat(f, 'f', -1, 64))
 		}
 	case reflect.Bool:
 		b.WriteString(strconv.FormatBool(v.Bool()))
@@ -392,7 +521,12 @@ func judgeWrite(b *strings.Builder, v reflect.Value) {
 			if k > 0 {
 				b.WriteByte(',')
 			}
-			judgeStr(b, fmt.Sprint(key.Interface()))
+			// JSON object keys are text: an int key 7 is "7", a byte (char) key its character.
+			if key.Kind() == reflect.Uint8 {
+				judgeStr(b, string([]byte{byte(key.Uint())}))
+			} else {
+				judgeStr(b, fmt.Sprint(key.Interface()))
+			}
 			b.WriteByte(':')
 			judgeWrite(b, v.MapIndex(key))
 		}

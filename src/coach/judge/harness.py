@@ -14,11 +14,9 @@ from coach.domain.judge.spec import JudgeSpec
 from coach.domain.judge.types import parse_type
 from coach.judge import go_harness, java_harness, js_harness, python_harness
 from coach.sandbox.port import Limits, Step
+from coach.sandbox.toolchains import RESERVING_AS_MB
 
 LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "go")
-RESERVING_RUNTIME_AS_MB = 4096
-"""Address space for node, java and Go binaries without a memory cgroup: they reserve gigabytes they never
-touch (V8's code range and cage, the JVM's class space, Go's arenas); their heap flags bound real use."""
 STARTUP_SECONDS: dict[str, float] = {"python": 1.0, "javascript": 1.0, "java": 2.0, "go": 1.0}
 """What starting the language's runtime may take on top of the cases' own time."""
 RUN_OUTPUT_KB = 16 * 1024
@@ -72,7 +70,7 @@ def build(spec: JudgeSpec, language: str, code: str) -> Harness:
             (),
             js_harness.ARGV,
             js_harness.FILE,
-            run_address_space_mb=RESERVING_RUNTIME_AS_MB,
+            run_address_space_mb=RESERVING_AS_MB,
         )
     if language == "java":
         files, offset, code_file = java_harness.files(spec, code)
@@ -84,7 +82,7 @@ def build(spec: JudgeSpec, language: str, code: str) -> Harness:
             code_file,
             offset,
             run_memory_mb=1024,
-            run_address_space_mb=RESERVING_RUNTIME_AS_MB,
+            run_address_space_mb=RESERVING_AS_MB,
         )
     if language == "go":
         files, offset = go_harness.files(spec, code)
@@ -97,7 +95,7 @@ def build(spec: JudgeSpec, language: str, code: str) -> Harness:
             offset,
             run_memory_mb=512,
             run_env={"GOMEMLIMIT": "384MiB"},
-            run_address_space_mb=RESERVING_RUNTIME_AS_MB,
+            run_address_space_mb=RESERVING_AS_MB,
         )
     raise ValueError(f"unsupported language {language!r}")
 
@@ -113,7 +111,12 @@ def payload(spec: JudgeSpec, language: str, marker: str, cases: Sequence[tuple[i
     body = {
         "marker": marker,
         "kind": spec.kind,
-        "entry": {"name": entry.name, "class": entry.class_name, "methods": entry.methods},
+        "entry": {
+            "name": entry.name,
+            "class": entry.class_name,
+            "methods": entry.methods,
+            "maps": entry.maps,
+        },
         "params": [tree(p.type) for p in spec.params],
         "returns": tree(spec.returns),
         "mutates": names.index(spec.mutates) if spec.mutates else -1,

@@ -8,6 +8,7 @@ from coach.domain.judge.spec import JudgeSpec, Param
 from coach.domain.judge.types import Type, parse_type
 from coach.judge.source_text import declares, strip_comments
 from coach.sandbox.port import Limits, Step
+from coach.sandbox.toolchains import RESERVING_AS_MB
 
 HEADER = "import java.util.*; import java.util.function.*; import java.util.stream.*;\n"
 """Put above the candidate's code on one line, so its line numbers shift by exactly one."""
@@ -54,7 +55,9 @@ def compile_step(names: list[str]) -> Step:
         ".",
         *names,
     ]
-    limits = Limits(cpu_seconds=20, wall_seconds=20, memory_mb=1024, processes=64, address_space_mb=4096)
+    limits = Limits(
+        cpu_seconds=20, wall_seconds=20, memory_mb=1024, processes=64, address_space_mb=RESERVING_AS_MB
+    )
     return Step(argv=argv, limits=limits)
 
 
@@ -97,6 +100,10 @@ def jtype(t: Type) -> str:
         return f"List<{boxed(t.item)}>"
     if t.kind == "optional":
         return boxed(t.item)
+    if t.kind == "map":
+        return f"Map<{boxed(t.item)}, {boxed(t.value)}>"
+    if t.kind == "set":
+        return f"Set<{boxed(t.item)}>"
     return "Object"
 
 
@@ -132,7 +139,7 @@ class _Converters:
         self.methods: dict[str, str] = {}
 
     def name(self, t: Type) -> str:
-        key = "c_" + re.sub(r"\W", "_", str(t).replace("[]", "A"))
+        key = "c_" + re.sub(r"\W", "_", _mangle(str(t)))
         if key in self.methods:
             return key
         self.methods[key] = ""
@@ -185,10 +192,37 @@ class _Converters:
                 f"if (o == null) return null; List<Object> l = (List<Object>) o; {jt} r = new ArrayList<>();"
                 f" for (Object x : l) r.add({item}(x)); return r;"
             )
+        elif t.kind == "set":
+            item = self.name(t.item)
+            body = (
+                f"if (o == null) return null; List<Object> l = (List<Object>) o; {jt} r = new LinkedHashSet<>();"
+                f" for (Object x : l) r.add({item}(x)); return r;"
+            )
+        elif t.kind == "map":
+            key_of = {
+                "string": "e.getKey()",
+                "int": "Integer.parseInt(e.getKey())",
+                "long": "Long.parseLong(e.getKey())",
+                "char": "e.getKey().charAt(0)",
+            }[t.item.kind]
+            value = self.name(t.value)
+            body = (
+                f"if (o == null) return null; {jt} r = new LinkedHashMap<>();"
+                f" for (Map.Entry<String, Object> e : ((Map<String, Object>) o).entrySet()) r.put({key_of}, {value}(e.getValue()));"
+                " return r;"
+            )
+        elif t.kind == "json":
+            # The reader's own values: Map<String, Object>, List<Object>, Long or Double, String, Boolean, null.
+            body = "return o;"
         else:
             raise ValueError(f"Java harness cannot pass a {t} argument")
         self.methods[key] = f'    @SuppressWarnings("unchecked") static {jt} {key}(Object o) {{ {body} }}\n'
         return key
+
+
+def _mangle(text: str) -> str:
+    """A type's text as part of a method name, one name per type (`map<string,int>` -> `map_string_C_int_`)."""
+    return text.replace("[]", "A").replace(",", "_C_")
 
 
 def _call_function(spec: JudgeSpec, conv: _Converters) -> str:

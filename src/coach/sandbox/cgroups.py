@@ -171,7 +171,26 @@ class Cgroups:
         return f"cgroup v{self.version} ({names})"
 
     def create(self, name: str, *, memory_bytes: int, pids_max: int) -> RunGroup:
-        """A fresh group for one run, with its limits written before any process enters it."""
+        """A fresh group for one run, with its limits written before any process enters it.
+
+        The parent is shared by every server process in the same group; one that shuts down removes it
+        when it looks unused, so a missing parent is made again rather than losing the limits.
+        """
+        try:
+            return self._create(name, memory_bytes=memory_bytes, pids_max=pids_max)
+        except FileNotFoundError:
+            self._ensure_parents()
+            return self._create(name, memory_bytes=memory_bytes, pids_max=pids_max)
+
+    def _ensure_parents(self) -> None:
+        for parent in dict.fromkeys(self._parents.values()):
+            parent.mkdir(exist_ok=True)
+            if self.version == 2:
+                wanted = [c for c in ("memory", "pids") if getattr(self, c)]
+                if wanted:
+                    _write(parent / "cgroup.subtree_control", " ".join(f"+{c}" for c in wanted))
+
+    def _create(self, name: str, *, memory_bytes: int, pids_max: int) -> RunGroup:
         dirs: dict[str, Path] = {}
         try:
             for controller, parent in self._parents.items():

@@ -70,6 +70,7 @@ class Toolchain:
 
     def compile_steps(self, limits: Limits = COMPILE_LIMITS) -> list[Step]:
         """The steps that build `source_file` (none for Python and JavaScript)."""
+        limits = _reserving(limits)
         if self.language == "java" and not self.java_single_jvm:
             flags = _jvm_flags(limits.memory_mb, prefix="-J")
             if self.javac_archive:
@@ -83,6 +84,8 @@ class Toolchain:
 
     def run_step(self, stdin: bytes, limits: Limits) -> Step:
         """The step that runs the built program over `stdin`."""
+        if self.language != "python":
+            limits = _reserving(limits)
         if self.language == "python":
             return Step(
                 [self.binaries["python3"], "-B", "-E", "-s", self.source_file], stdin=stdin, limits=limits
@@ -103,6 +106,15 @@ class Toolchain:
         return [*self.compile_steps(compile_limits), self.run_step(stdin, limits)]
 
 
+RESERVING_AS_MB = 4096
+"""RLIMIT_AS (used only without a memory cgroup) for node, the JVM and Go, which reserve gigabytes of
+address space they never touch; their heap flags bound what they really use."""
+
+
+def _reserving(limits: Limits) -> Limits:
+    return replace(limits, address_space_mb=max(limits.address_space_mb, RESERVING_AS_MB))
+
+
 def _jvm_flags(memory_mb: int, prefix: str = "") -> list[str]:
     # Heap under the limit with room for metaspace, code cache, thread stacks and the JVM itself.
     heap = max(32, memory_mb - 160) if memory_mb > 256 else max(16, memory_mb // 2)
@@ -114,6 +126,8 @@ def _jvm_flags(memory_mb: int, prefix: str = "") -> list[str]:
         f"-Xmx{heap}m",
         "-Xss64m",
         "-XX:ReservedCodeCacheSize=64m",
+        "-XX:CompressedClassSpaceSize=64m",
+        "-XX:MaxMetaspaceSize=128m",
         "-Djava.io.tmpdir=/job/.tmp",
     ]
     return [prefix + f for f in flags]
@@ -147,11 +161,17 @@ _NEEDS: dict[Language, tuple[str, ...]] = {
 _VERSION_ARGV: dict[Language, tuple[str, ...]] = {
     "python": ("python3", "--version"),
     "javascript": ("node", "--version"),
-    "java": ("javac", "-version"),
+    "java": ("javac", "-J-Xmx128m", "-J-XX:CompressedClassSpaceSize=64m", "-version"),
     "go": ("go", "version"),
 }
 _PROBE_LIMITS = Limits(
-    cpu_seconds=10.0, wall_seconds=20.0, memory_mb=768, processes=128, open_files=512, file_size_kb=1024
+    cpu_seconds=10.0,
+    wall_seconds=20.0,
+    memory_mb=768,
+    processes=128,
+    open_files=512,
+    file_size_kb=1024,
+    address_space_mb=RESERVING_AS_MB,
 )
 
 
