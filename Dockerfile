@@ -37,3 +37,16 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["coach"]
 CMD ["serve"]
+
+# ---- the code runner (`coach runner`): the app plus bubblewrap and the toolchains candidates use --
+# Debian's python3 on purpose: the sandbox shows only /usr, never the image's /usr/local Python.
+FROM app AS runner
+USER root
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends bubblewrap python3 nodejs default-jdk-headless golang-go \
+    && rm -rf /var/lib/apt/lists/*
+USER coach
+CMD ["runner"]
+
+# ---- the default target: the app image above ----------------------------------------------------
+FROM app

@@ -71,6 +71,22 @@ def worker(concurrency: int) -> None:
     asyncio.run(run_workers(Runtime.build(settings), concurrency))
 
 
+@main.command()
+@click.option("--slots", default=0, type=int, help="Runs at once (default: COACH_SANDBOX_CONCURRENCY).")
+def runner(slots: int) -> None:
+    """Run candidates' code for the app instances, taking runs from Redis (needs bubblewrap and REDIS_URL)."""
+    import asyncio
+
+    from coach.jobs.code_runner import run_runner
+    from coach.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.json_logs)
+    if not settings.redis_url:
+        raise click.UsageError("coach runner takes runs from Redis: set REDIS_URL")
+    asyncio.run(run_runner(settings, slots or settings.sandbox_concurrency))
+
+
 @main.group()
 def db() -> None:
     """Database migrations."""

@@ -31,6 +31,7 @@ from coach.llm.port import Interviewer
 from coach.metrics import Metrics
 from coach.sandbox.factory import DisabledSandbox, create_sandbox
 from coach.sandbox.port import Sandbox
+from coach.sandbox.remote import RemoteSandbox
 from coach.services.asking import Asker
 from coach.services.code_runs import CodeRuns
 from coach.services.events import EventBus
@@ -40,6 +41,19 @@ from coach.store.types import utcnow
 from coach.ws.watch import SocketWatch
 
 log = logging.getLogger("coach.runtime")
+
+
+def local_sandbox(settings: Settings) -> Sandbox:
+    """This process's own bounded bubblewrap sandbox (or a disabled one, with the log line saying why)."""
+    return create_sandbox(
+        env=settings.environment,
+        concurrency=settings.sandbox_concurrency,
+        queue=settings.sandbox_queue,
+        max_wait_seconds=settings.sandbox_max_wait,
+        bwrap=settings.sandbox_bwrap,
+        work_dir=Path(settings.sandbox_work_dir) if settings.sandbox_work_dir else None,
+        cgroup_v2_dir=Path(settings.sandbox_cgroup_dir) if settings.sandbox_cgroup_dir else None,
+    )
 
 
 @dataclass
@@ -112,19 +126,13 @@ class Runtime:
         wakeup: Wakeup = (
             RedisWakeup(redis, f"{settings.redis_namespace}:jobs") if redis is not None else LocalWakeup()
         )
-        sandbox: Sandbox = (
-            create_sandbox(
-                env=settings.environment,
-                concurrency=settings.sandbox_concurrency,
-                queue=settings.sandbox_queue,
-                max_wait_seconds=settings.sandbox_max_wait,
-                bwrap=settings.sandbox_bwrap,
-                work_dir=Path(settings.sandbox_work_dir) if settings.sandbox_work_dir else None,
-                cgroup_v2_dir=Path(settings.sandbox_cgroup_dir) if settings.sandbox_cgroup_dir else None,
-            )
-            if settings.code_runs
-            else DisabledSandbox("COACH_CODE_RUNS is off")
-        )
+        sandbox: Sandbox
+        if not settings.code_runs:
+            sandbox = DisabledSandbox("COACH_CODE_RUNS is off")
+        elif settings.code_runner == "remote" and redis is not None:
+            sandbox = RemoteSandbox(redis, settings.redis_namespace, queue=settings.sandbox_queue)
+        else:
+            sandbox = local_sandbox(settings)
         return cls(
             settings=settings,
             engine=engine,

@@ -229,6 +229,13 @@ class Settings:
             help="Run candidates' code in the bubblewrap sandbox (off, or without bwrap: review only)",
         ),
     )
+    code_runner: str = field(
+        default="local",
+        metadata=_meta(
+            "COACH_CODE_RUNNER",
+            help="`local`: run code in this process's sandbox; `remote`: send runs to `coach runner` processes through Redis",
+        ),
+    )
     code_runs_per_minute: int = field(
         default=12,
         metadata=_meta("COACH_CODE_RUNS_PER_MINUTE", help="Run-button presses a socket may make per minute"),
@@ -342,6 +349,10 @@ class Settings:
                     raise SettingsError(
                         f"{name}: {entry!r} is not an address or CIDR (list the proxies; '*' is refused)"
                     ) from exc
+        if self.code_runner not in ("local", "remote"):
+            raise SettingsError(f"COACH_CODE_RUNNER must be local or remote, not {self.code_runner!r}")
+        if self.code_runner == "remote" and not self.redis_url:
+            raise SettingsError("COACH_CODE_RUNNER=remote sends runs through Redis: set REDIS_URL")
         if self.header_timeout <= 0 or self.body_timeout <= 0 or self.keep_alive_timeout <= 0:
             raise SettingsError(
                 "COACH_HEADER_TIMEOUT, COACH_BODY_TIMEOUT and COACH_KEEP_ALIVE_TIMEOUT must be > 0"

@@ -23,6 +23,7 @@ from coach.domain.questions import QuestionMeta
 from coach.judge import trusted
 from coach.judge.runner import judge
 from coach.judge.specs import load_specs, spec_for
+from coach.sandbox.bubblewrap import SandboxUnavailable
 from coach.sandbox.pool import Busy
 from coach.sandbox.port import Sandbox
 from coach.sandbox.toolchains import find_binaries
@@ -132,6 +133,8 @@ class CodeRuns:
             spec = msgspec.structs.replace(spec, examples=[*spec.examples, custom])
         try:
             report = await judge(spec, language, code, self.sandbox, cases="visible")
+        except SandboxUnavailable as exc:
+            return m.RunView(run_id, language, "unavailable", message=f"The code was not run: {exc}.")
         except Busy as busy:
             return m.RunView(
                 run_id,
@@ -201,6 +204,8 @@ class CodeRuns:
         while True:
             try:
                 return await judge(spec, lang, code, self.sandbox, cases="all")
+            except SandboxUnavailable:
+                return JudgeReport(spec.id, lang, "unavailable")
             except Busy as busy:
                 if loop.time() + busy.retry_after_seconds > give_up:
                     raise
