@@ -73,7 +73,26 @@ if (isMainThread) {
     if (t.kind === "TreeNode") return toTree(v);
     if (t.kind === "array" || t.kind === "list") return v.map((x) => arg(t.items[0], x));
     if (t.kind === "optional") return arg(t.items[0], v);
+    if (t.kind === "map") {
+      // JSON object keys are text; a Map (entry.maps = "Map") gets numbers for int keys.
+      const [kt, vt] = t.items;
+      const entries = Object.entries(v).map(([k, x]) => [k, arg(vt, x)]);
+      if (payload.entry.maps !== "Map") return Object.fromEntries(entries);
+      const numeric = kt.kind === "int" || kt.kind === "long";
+      return new Map(entries.map(([k, x]) => [numeric ? Number(k) : k, x]));
+    }
+    if (t.kind === "set") return new Set(v.map((x) => arg(t.items[0], x)));
     return v;
+  };
+  const kindOf = (v) => (v === null ? "null" : Array.isArray(v) ? "an array" : v instanceof Map ? "a Map" : v instanceof Set ? "a Set" : typeof v);
+  const jsonOut = (v) => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === "bigint") return Number(v);
+    if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+    if (Array.isArray(v)) return v.map((x) => jsonOut(x));
+    if (typeof v !== "object" || v instanceof Map || v instanceof Set) throw new Bad("returned " + kindOf(v) + " inside a JSON value (use plain objects and arrays)");
+    // As JSON.stringify: a property that is undefined is left out.
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, jsonOut(x)]));
   };
   const out = (t, v) => {
     if ((t.kind === "ListNode" || t.kind === "TreeNode") && (v === null || v === undefined)) return [];
@@ -95,6 +114,18 @@ if (isMainThread) {
       return vals;
     }
     if (t.kind === "optional") return out(t.items[0], v);
+    if (t.kind === "json") return jsonOut(v);
+    if (t.kind === "map") {
+      let entries;
+      if (v instanceof Map) entries = Array.from(v.entries());
+      else if (typeof v === "object" && !Array.isArray(v) && !(v instanceof Set)) entries = Object.entries(v);
+      else throw new Bad("returned " + kindOf(v) + " where a Map or an object was expected");
+      return Object.fromEntries(entries.map(([k, x]) => [String(k), out(t.items[1], x)]));
+    }
+    if (t.kind === "set") {
+      if (typeof v !== "object" || v instanceof Map || typeof v[Symbol.iterator] !== "function") throw new Bad("returned " + kindOf(v) + " where a Set was expected");
+      return Array.from(v, (x) => out(t.items[0], x));
+    }
     if (t.kind === "array" || t.kind === "list" || t.kind === "tuple") {
       if (typeof v === "string" || typeof v[Symbol.iterator] !== "function") throw new Bad("returned " + typeof v + " where a list was expected");
       const items = Array.from(v);

@@ -75,11 +75,41 @@ def arg(t, v):
         return [arg(t["items"][0], x) for x in v]
     if k == "optional":
         return arg(t["items"][0], v)
+    if k == "map":
+        kt, vt = t["items"]
+        number = kt["kind"] in ("int", "long")
+        return {(int(key) if number else key): arg(vt, x) for key, x in v.items()}
+    if k == "set":
+        return {arg(t["items"][0], x) for x in v}
     return v
 
 
 class Bad(Exception):
     pass
+
+
+def out_key(t, key):
+    # JSON object keys are text: an int key 7 is written "7".
+    if t["kind"] in ("int", "long"):
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise Bad(f"a dict key is {type(key).__name__} where an int was expected")
+        return str(key)
+    if not isinstance(key, str):
+        raise Bad(f"a dict key is {type(key).__name__} where a str was expected")
+    return key
+
+
+def json_out(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, dict):
+        for key in v:
+            if not isinstance(key, str):
+                raise Bad(f"a JSON object key is {type(key).__name__}, not str")
+        return {key: json_out(x) for key, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [json_out(x) for x in v]
+    raise Bad(f"returned a {type(v).__name__} inside a JSON value")
 
 
 def out(t, v):
@@ -115,6 +145,17 @@ def out(t, v):
         return vals
     if k == "optional":
         return out(t["items"][0], v)
+    if k == "json":
+        return json_out(v)
+    if k == "map":
+        if not hasattr(v, "items"):
+            raise Bad(f"returned {type(v).__name__} where a dict was expected")
+        kt, vt = t["items"]
+        return {out_key(kt, key): out(vt, x) for key, x in v.items()}
+    if k == "set":
+        if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__iter__"):
+            raise Bad(f"returned {type(v).__name__} where a set was expected")
+        return [out(t["items"][0], x) for x in v]
     if k in ("array", "list"):
         if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__iter__"):
             raise Bad(f"returned {type(v).__name__} where a list was expected")

@@ -170,7 +170,9 @@ async def _result(spec: JudgeSpec, index: int, case: Case, args: Any, record: di
         return _replace(
             base, status="error", message=excerpt(str(record.get("err", "error")), 500), stdout=stdout
         )
-    actual = record.get("out")
+    # Sets arrive in the order the code iterated them: both sides are put in one order first.
+    actual = spec.sort_sets(args, record.get("out"))
+    expected = spec.sort_sets(args, expected)
     took = float(record.get("ms", 0.0))
     if spec.checker.kind == "validator":
         reason = await asyncio.to_thread(trusted.validator(spec), args, actual, expected)

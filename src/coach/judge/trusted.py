@@ -126,7 +126,16 @@ def _arg(t: Type, v: Any) -> Any:
         return [_arg(t.item, x) for x in v]
     if t.kind == "optional":
         return _arg(t.item, v)
+    if t.kind == "map":
+        return {_key(t.item, k): _arg(t.value, x) for k, x in v.items()}
+    if t.kind == "set":
+        return {_arg(t.item, x) for x in v}
     return v
+
+
+def _key(t: Type, key: str) -> Any:
+    """A map key as the reference sees it: JSON object keys are text, an `int` key is parsed."""
+    return int(key) if t.kind in ("int", "long") else key
 
 
 def _tree(values: list[Any]) -> TreeNode | None:
@@ -176,4 +185,19 @@ def _out(t: Type, v: Any) -> Any:
         return [_out(s, x) for s, x in zip(t.items, v, strict=True)]
     if t.kind == "double":
         return float(v)
+    if t.kind == "map":
+        return {str(k): _out(t.value, x) for k, x in v.items()}
+    if t.kind == "set":
+        return [_out(t.item, x) for x in v]
+    if t.kind == "json":
+        return _json(v)
+    return v
+
+
+def _json(v: Any) -> Any:
+    """A JSON value as plain data: tuples become lists, a container is copied (the code may keep mutating it)."""
+    if isinstance(v, dict):
+        return {str(k): _json(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json(x) for x in v]
     return v

@@ -34,6 +34,9 @@ def _same(expected: Any, actual: Any) -> bool:
         return len(expected) == len(actual) and all(
             _same(e, a) for e, a in zip(expected, actual, strict=True)
         )
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        # JSON objects: the same keys (in any order), each with the same value by these rules.
+        return expected.keys() == actual.keys() and all(_same(v, actual[k]) for k, v in expected.items())
     return type(expected) is type(actual) and bool(expected == actual)
 
 
@@ -58,5 +61,13 @@ def _close(expected: Any, actual: Any, tolerance: float) -> str | None:
             reason = _close(e, a, tolerance)
             if reason is not None:
                 return f"value {position + 1}: {reason}"
+        return None
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        if expected.keys() != actual.keys():
+            return "wrong keys"
+        for key, value in expected.items():
+            reason = _close(value, actual[key], tolerance)
+            if reason is not None:
+                return f"key {json.dumps(key)}: {reason}"
         return None
     return None if expected == actual else "wrong answer"

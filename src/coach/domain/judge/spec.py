@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from coach.domain.judge.types import Type, parse_type
+from coach.domain.judge.types import Type, parse_type, sort_sets
 
 LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "go")
 CheckerKind = Literal["exact", "unordered", "float", "validator"]
@@ -51,6 +51,8 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"cl
     fields: list[str] = []
     error: bool = False
     """Go: the function also returns a trailing `error`; a non-nil one counts as raising."""
+    maps: Literal["object", "Map"] = "object"
+    """JavaScript: a `map<K,V>` argument is a plain object (the default) or a `Map` (any result may be either)."""
 
 
 RAISES = {"error": True}
@@ -147,6 +149,23 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             if m.name == name:
                 return m
         raise SpecError(f"{self.id}: no method {name!r}")
+
+    def sort_sets(self, args: Any, output: Any) -> Any:
+        """`output` (of the case with `args`) with every set in canonical order, so set order never counts."""
+        if not any(t.uses("set") for t in self.types()):
+            return output
+        if self.kind == "function":
+            position = [p.name for p in self.params].index(self.mutates) if self.mutates else -1
+            text = self.params[position].type if position >= 0 else self.returns
+            return sort_sets(parse_type(text), output)
+        ops = args[0] if isinstance(args, list) and args else []
+        if not isinstance(output, list) or len(output) != len(ops):
+            return output
+        names = {m.name: m for m in self.methods}
+        return [
+            value if k == 0 or op not in names else sort_sets(parse_type(names[op].returns), value)
+            for k, (op, value) in enumerate(zip(ops, output, strict=True))
+        ]
 
     def types(self) -> list[Type]:
         """Every type the spec mentions (to know which helpers a harness needs)."""
