@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         subscriber_max_backlog=256,
         subscriber_backlog_strategy="dropleft",
     )
-    runtime.attach_bus(ChannelsBus(channels))
+    runtime.attach_bus(ChannelsBus(channels, settings.redis_namespace))
     runtime.sockets = SocketWatch(
         channels, auth_channel(settings.redis_namespace), runtime.token_holds, utcnow
     )

@@ -9,8 +9,9 @@ from redis.asyncio import Redis
 class ChannelsBus:
     """Publish through the channels plugin (memory or Redis pub/sub backend)."""
 
-    def __init__(self, plugin: ChannelsPlugin) -> None:
+    def __init__(self, plugin: ChannelsPlugin, namespace: str) -> None:
         self._plugin = plugin
+        self.namespace = namespace
 
     async def publish(self, channel: str, data: bytes) -> None:
         await self._plugin.wait_published(data, [channel])
@@ -19,8 +20,9 @@ class ChannelsBus:
 class RedisBus:
     """Publish on the raw channel name, which the plugin's Redis pub/sub backend listens on."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, namespace: str) -> None:
         self._redis = redis
+        self.namespace = namespace
 
     async def publish(self, channel: str, data: bytes) -> None:
         await self._redis.publish(channel, data)

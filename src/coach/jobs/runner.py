@@ -15,6 +15,9 @@ log = logging.getLogger("coach.worker")
 class _NoBus:
     """Without Redis a worker process cannot reach the app's sockets; feedback waits in the database."""
 
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
     async def publish(self, channel: str, data: bytes) -> None:
         return None
 
@@ -22,10 +25,10 @@ class _NoBus:
 async def run_workers(runtime: Runtime, concurrency: int) -> None:
     """Run `concurrency` worker loops until a signal; each finishes its current evaluation first."""
     if runtime.redis is not None:
-        runtime.attach_bus(RedisBus(runtime.redis))
+        runtime.attach_bus(RedisBus(runtime.redis, runtime.settings.redis_namespace))
     else:
         log.warning("REDIS_URL is not set: feedback is stored but not pushed to open sockets")
-        runtime.attach_bus(_NoBus())
+        runtime.attach_bus(_NoBus(runtime.settings.redis_namespace))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

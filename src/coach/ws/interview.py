@@ -115,7 +115,8 @@ class Conversation:
         self.tasks: list[asyncio.Task[Any]] = []
 
     async def run(self) -> None:
-        subscriber = await self.channels.subscribe([session_channel(self.session_id)])
+        channel = session_channel(self.runtime.settings.redis_namespace, self.session_id)
+        subscriber = await self.channels.subscribe([channel])
         self.runtime.presence.register()
         try:
             await self.sockets.listen()
