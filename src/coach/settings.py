@@ -7,7 +7,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
-from pathlib import Path
 from typing import Literal
 
 DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - a marker prod refuses, not a credential
@@ -318,13 +317,6 @@ class Settings:
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key)
-
-    def sqlite_path(self) -> Path | None:
-        """The SQLite file the URL names, if it is a file URL."""
-        if not self.is_sqlite:
-            return None
-        path = self.database_url.split(":///", 1)[-1]
-        return None if path in ("", ":memory:") else Path(path)
 
     def check(self) -> None:
         """Refuse settings that would be unsafe or meaningless."""

@@ -39,10 +39,6 @@ def pg_exec(*statements: str) -> None:
     asyncio.run(_pg_exec(*statements))
 
 
-async def apg_exec(*statements: str) -> None:
-    await _pg_exec(*statements)
-
-
 def services_up() -> str | None:
     """None when PostgreSQL and Redis answer, else what is missing."""
 

@@ -41,16 +41,6 @@ class _GivenBack(Exception):
 
 
 @dataclass
-class WorkerStats:
-    """Counters for metrics and tests."""
-
-    done: int = 0
-    failed: int = 0
-    retried: int = 0
-    discarded: int = 0
-
-
-@dataclass
 class EvaluationWorker:
     """One worker loop. Many may run, in one process or many: the lease keeps each job single-owned."""
 
@@ -67,7 +57,6 @@ class EvaluationWorker:
     code_runs: CodeRuns | None = None
     """Runs a coding answer's code against its tests before it is scored (None: code is only read)."""
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
-    stats: WorkerStats = field(default_factory=WorkerStats)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set; an error in one job never stops the loop."""
@@ -153,7 +142,6 @@ class EvaluationWorker:
                     retry_at=self.clock() + timedelta(seconds=busy.retry_after_seconds),
                 )
                 await db.commit()
-            self.stats.retried += 1
             raise _GivenBack from busy
 
     async def _evaluate(self, job: AnswerEvaluation, request: AnswerRequest) -> Evaluation | None:
@@ -177,7 +165,6 @@ class EvaluationWorker:
                     retry_at=self.clock() + timedelta(seconds=delay),
                 )
                 await db.commit()
-            self.stats.retried += 1
             return None
         if self.fallback is not None and self.fallback is not self.interviewer:
             fallback = await self.fallback.evaluate(request)
@@ -213,7 +200,6 @@ class EvaluationWorker:
             if not await eval_store.complete(db, job.id, owner=self.owner, now=self.clock(), values=values):
                 # Our lease expired and another worker owns the job now: its result counts, not ours.
                 await db.rollback()
-                self.stats.discarded += 1
                 log.info("evaluation %s: lease lost, result discarded", job.id)
                 return
             stored = await db.get(AnswerEvaluation, job.id, populate_existing=True)
@@ -233,7 +219,6 @@ class EvaluationWorker:
                 )
             await db.commit()
         assert stored is not None
-        self.stats.done += 1
         await self._announce(job.session_id, str(question.id), stored, summary)
 
     async def _give_up(self, job: AnswerEvaluation, reason: str) -> None:
@@ -248,7 +233,6 @@ class EvaluationWorker:
             session = await store.get_session(db, job.session_id)
             summary = await interviews.refresh_scores(db, session) if session else None
             await db.commit()
-        self.stats.failed += 1
         if stored is not None and answer is not None:
             await self._announce(job.session_id, str(answer.question_id), stored, summary)
 

@@ -16,7 +16,7 @@ import logging
 import uuid
 import zlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -59,7 +59,6 @@ class Asker:
     clock: Callable[[], datetime] = utcnow
     runnable_bank_ids: tuple[str, ...] = ()
     """Bank questions whose code this server can run: preferred when the bank picks a question."""
-    stats: dict[str, int] = field(default_factory=lambda: {"asked": 0, "fallbacks": 0, "cancelled": 0})
 
     async def ensure_current(self, session_id: uuid.UUID, listener: Listener | None) -> Outcome:
         """Make sure the session's current question exists; stream it to `listener` if we write it."""
@@ -149,7 +148,6 @@ class Asker:
                     question_id, place, request, self.interviewer, send
                 )
             except _Interrupted as exc:
-                self.stats["cancelled"] += 1
                 send(
                     m.QuestionCancel(
                         question_id=str(question_id),
@@ -173,7 +171,6 @@ class Asker:
         if not stored:
             log.warning("question %s was taken over before it finished", question_id)
             return
-        self.stats["asked"] += 1
         send(m.QuestionEnd(question_id=str(question_id), text=text))
         # Other sockets of this session (a reconnect, another tab) learn the question is ready.
         await publish(self.bus, session_id, m.QuestionEnd(question_id=str(question_id), text=text))
@@ -224,7 +221,6 @@ class Asker:
         except Exception as exc:
             if interviewer is self.fallback:
                 raise
-            self.stats["fallbacks"] += 1
             log.warning("interviewer failed before the first token (%s); asking from the bank", exc)
         stream = await self.fallback.question(request)
         return stream, await _first(stream.deltas)

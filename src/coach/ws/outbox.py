@@ -45,7 +45,6 @@ class Outbox:
         self._last_delta_at = 0.0
         self._wake = asyncio.Event()
         self.overflowed = False
-        self.frames_sent = 0
 
     def offer(self, message: m.Message) -> None:
         """Queue a message; never blocks. Raises Overflow when the client has fallen too far behind."""
@@ -118,4 +117,3 @@ class Outbox:
             self._bytes -= len(frame)
             async with asyncio.timeout(self._send_timeout):
                 await self._send(frame)
-            self.frames_sent += 1
