@@ -34,7 +34,7 @@ fmt: $(DEV_STAMP) ## Format and auto-fix
 	$(BIN)/ruff format src tests alembic bench
 	$(BIN)/ruff check --fix src tests alembic bench
 
-types: $(DEV_STAMP) ## mypy --strict
+types: $(DEV_STAMP) ## mypy --strict over src, tests and bench
 	$(BIN)/mypy
 
 web: $(WEB) ## Build the browser app into static/dist

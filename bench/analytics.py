@@ -21,7 +21,7 @@ import httpx
 
 from coach.app import create_app
 from coach.auth.passwords import PasswordHasher
-from coach.services import demo
+from coach.commands import demo_data as demo
 from coach.settings import Settings
 from coach.store import analytics as analytics_store
 from coach.store import migrations

@@ -183,7 +183,7 @@ def report(cases: list[Case], scores: list[float | None], name: str) -> dict[str
     """The figures the issue sets targets for."""
     by_id = {c.id: (c, s) for c, s in zip(cases, scores, strict=True) if s is not None}
     pairs = list(by_id.values())
-    figures: dict[str, float] = {}
+    figures: dict[str, float | int] = {}
 
     def rho(selected: list[tuple[Case, float]]) -> float:
         return spearman([c.grade for c, _ in selected], [s for _, s in selected])

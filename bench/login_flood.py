@@ -197,7 +197,7 @@ async def main(args: argparse.Namespace) -> None:
         ratio = r["p50"] / base if base == base else float("nan")  # type: ignore[operator]
         print(
             f"{r['mode']:<9} {r['p50']:>7.0f}ms {r['p95']:>7.0f}ms {r['max']:>7.0f}ms {ratio:>6.1f}x  "
-            f"{dict(r['real'])!s:<15} {r['flood_rate']:>11.0f}  {r['flood']}"  # type: ignore[arg-type]
+            f"{r['real']!s:<15} {r['flood_rate']:>11.0f}  {r['flood']}"
         )
     print(f"victim's own login with the right password after the floods: {victim_after[0]}")
 

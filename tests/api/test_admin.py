@@ -109,7 +109,8 @@ def test_create_admin_grants_the_role(settings: Settings) -> None:
     async def role() -> str:
         engine = create_engine(settings)
         async with create_session_factory(engine)() as db:
-            value = (await db.execute(select(User.role).where(User.email == "boss@example.com"))).scalar_one()
+            query = select(User.role).where(User.email == "boss@example.com")  # type: ignore[call-overload]
+            value = (await db.execute(query)).scalar_one()
         await engine.dispose()
         return str(value)
 

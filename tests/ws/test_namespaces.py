@@ -35,5 +35,5 @@ async def test_a_session_event_reaches_only_its_own_namespace(backend: str) -> N
         assert extra is None, f"the other namespace heard {extra}"
         assert heard == [(f"{first}:session:{session_id}", m.encode(m.SessionEnded(reason="completed")))]
     finally:
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
         await redis.aclose()

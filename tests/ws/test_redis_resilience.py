@@ -24,7 +24,7 @@ async def test_sockets_resync_and_get_feedback_after_the_pubsub_connection_is_ki
     question = await client.question()
     admin = aioredis.Redis.from_url(REDIS_URL)
     try:
-        killed = await admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+        killed = await admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub")  # type: ignore[no-untyped-call]
         assert int(killed) >= 1
     finally:
         await admin.aclose()
