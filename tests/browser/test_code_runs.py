@@ -102,11 +102,14 @@ async def test_run_the_examples_catch_a_bug_on_submit_and_pass_a_correct_solutio
     tests = page.get_by_test_id("tests-block")
     await expect(tests).to_have_attribute("data-status", "failed", timeout=RUN_TIMEOUT_MS)
     # The feedback names the failing behaviour (a hidden test's description, or the failing example).
-    await expect(page.get_by_test_id("feedback-card")).to_contain_text(
-        re.compile(r"Fails (when tested on|the example)")
+    card = page.get_by_test_id("feedback-card")
+    await expect(card).to_contain_text(
+        re.compile(r"Fails (when tested on|the example)|too slow on the large input")
     )
     score = float(await page.get_by_test_id("feedback-score").inner_text())
-    assert score <= 4.0
+    # Wrong answers cap the score at 4; right answers too slow on the large input (naive recursion) at 6.5.
+    only_slow = "Right answers, but too slow" in await card.inner_text()
+    assert score <= (6.5 if only_slow else 4.0)
     await web.shot(page, f"bug-caught-{language}")
 
     # A fresh interview for the correct solution (after a failed answer the next question is a follow-up).
