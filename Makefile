@@ -13,6 +13,9 @@ WEB_SOURCES := static/package-lock.json static/package.json static/build.mjs sta
 	$(shell find static/src static/public -type f 2>/dev/null)
 
 .DEFAULT_GOAL := help
+# Test processes: the suite's database tests, sandbox runs and browser tests share the cores.
+TEST_WORKERS ?= 3
+
 .PHONY: help run test lint fmt types web db-upgrade db-downgrade clean cluster cluster-stop bench
 
 help: ## List the targets
@@ -24,7 +27,7 @@ run: $(RUN_STAMP) $(WEB) ## Install, migrate and serve on http://127.0.0.1:$(POR
 
 test: $(DEV_STAMP) $(WEB) lint types ## Lint, type-check and run the whole test suite (browser app tests too)
 	cd static && $(NPM) test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(DEV_STAMP) ## ruff lint and format check
 	$(BIN)/ruff check src tests alembic bench

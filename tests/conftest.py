@@ -19,6 +19,16 @@ from coach.store.engine import create_engine, create_session_factory
 from tests.support.services import REDIS_URL, Templates, pg_exec, pg_url, require_services, services_up
 
 BACKENDS = ["sqlite", "postgres"]
+SERIAL = ("tests/browser/", "tests/cluster/", "tests/ws/test_distributed.py", "tests/api/test_serving.py")
+"""Tests that start processes, browsers or nginx and measure time: one xdist worker runs them in turn."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n N --dist loadgroup`, keep the heavy, timing-sensitive tests on one worker."""
+    for item in items:
+        path = item.path.as_posix()
+        if any(part in path for part in SERIAL):
+            item.add_marker(pytest.mark.xdist_group("serial"))
 
 
 @pytest.fixture(scope="session")
