@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from coach.domain.judge.spec import JudgeSpec, Param
-from coach.domain.judge.types import Type, parse_type
+from coach.domain.judge.types import Type
 from coach.judge.source_text import declares, strip_comments
 from coach.sandbox.port import Limits, Step
 from coach.sandbox.toolchains import RESERVING_AS_MB
@@ -72,6 +72,11 @@ def gotype(t: Type) -> str:
         return "[]" + gotype(t.item)
     if t.kind == "tuple":
         return "(" + ", ".join(gotype(i) for i in t.items) + ")"
+    if t.kind == "record":
+        return t.name
+    if t.kind == "optional" and t.item.kind == "record":
+        # A nullable record is a pointer to the struct (`*Notification`), in and out.
+        return "*" + t.item.name
     if t.kind == "optional":
         return f"({gotype(t.item)}, bool)"
     if t.kind == "map":
@@ -87,17 +92,17 @@ def signature(spec: JudgeSpec) -> str:
     """The declarations the harness calls, as the candidate should write them."""
 
     def params(ps: list[Param]) -> str:
-        return ", ".join(f"{p.name} {gotype(parse_type(p.type))}" for p in ps)
+        return ", ".join(f"{p.name} {gotype(spec.type(p.type))}" for p in ps)
 
     entry = spec.entry["go"]
     if spec.kind == "function":
-        returns = gotype(parse_type(spec.returns))
+        returns = gotype(spec.type(spec.returns))
         if entry.error:
             returns = f"({returns.strip('()')}, error)" if returns else "error"
         return f"func {entry.name}({params(spec.params)}) {returns}".rstrip()
     lines = [f"func {entry.constructor}({params(spec.constructor)}) *{entry.class_name}"]
     for m in spec.methods:
-        returns = gotype(parse_type(m.returns))
+        returns = gotype(spec.type(m.returns))
         lines.append(
             f"func (x *{entry.class_name}) {entry.methods[m.name]}({params(m.params)}) {returns}".rstrip()
         )
@@ -168,6 +173,12 @@ class _Converters:
             )
         elif t.kind == "json":
             body = "return judgeJSON(v)"
+        elif t.kind == "record":
+            # By reflection: each JSON key fills the exported field of the same name (case and _ aside).
+            body = f"var r {gt}\n\tjudgeFill(reflect.ValueOf(&r).Elem(), v)\n\treturn r"
+        elif t.kind == "optional" and t.item.kind == "record":
+            item = self.name(t.item)
+            body = f"if v == nil {{\n\t\treturn nil\n\t}}\n\tr := {item}(v)\n\treturn &r"
         else:
             raise ValueError(f"Go harness cannot pass a {t} argument")
         self.funcs[key] = f"func {key}(v interface{{}}) {gt} {{\n\t{body}\n}}\n\n"
@@ -178,9 +189,9 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
     entry = spec.entry["go"]
     lines = []
     for k, p in enumerate(spec.params):
-        lines.append(f"\tp{k} := {conv.name(parse_type(p.type))}(a[{k}])")
+        lines.append(f"\tp{k} := {conv.name(spec.type(p.type))}(a[{k}])")
     call = f"{entry.name}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
-    returns = parse_type(spec.returns)
+    returns = spec.type(spec.returns)
     lines.append("\tt0 := time.Now()")
     if entry.error:
         return "\n".join([*lines, *_call_with_error(call, returns, spec)])
@@ -190,7 +201,7 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
             lines.append(f"\treturn p{[p.name for p in spec.params].index(spec.mutates)}")
         else:
             lines.append("\treturn nil")
-    elif returns.kind == "optional":
+    elif returns.kind == "optional" and returns.item.kind != "record":
         lines += [f"\tr := judgeOpt({call})", "\tjudgeElapsed = time.Since(t0)", "\treturn r"]
     elif returns.kind == "tuple":
         names = ", ".join(f"r{k}" for k in range(len(returns.items)))
@@ -222,7 +233,7 @@ def _call_with_error(call: str, returns: Type, spec: JudgeSpec) -> list[str]:
 
 def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
     entry = spec.entry["go"]
-    ctor_args = ", ".join(f"{conv.name(parse_type(p.type))}(x0[{k}])" for k, p in enumerate(spec.constructor))
+    ctor_args = ", ".join(f"{conv.name(spec.type(p.type))}(x0[{k}])" for k, p in enumerate(spec.constructor))
     lines = [
         "\tops, calls := a[0].([]interface{}), a[1].([]interface{})",
         "\tout := []interface{}{nil}",
@@ -240,11 +251,11 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
         "\t\tswitch op {",
     ]
     for m in spec.methods:
-        args = ", ".join(f"{conv.name(parse_type(p.type))}(x[{k}])" for k, p in enumerate(m.params))
+        args = ", ".join(f"{conv.name(spec.type(p.type))}(x[{k}])" for k, p in enumerate(m.params))
         call = f"obj.{entry.methods[m.name]}({args})"
         lines.append(f'\t\tcase "{m.name}":')
-        returns = parse_type(m.returns)
-        value = f"judgeOpt({call})" if returns.kind == "optional" else call
+        returns = spec.type(m.returns)
+        value = f"judgeOpt({call})" if returns.kind == "optional" and returns.item.kind != "record" else call
         if returns.uses("set"):
             value = f"judgeSets({value}, {_type_literal(returns)})"
         if returns.kind == "void":
@@ -276,12 +287,12 @@ def main_source(spec: JudgeSpec, offset: int = 0) -> str:
     result = (
         spec.params[[p.name for p in spec.params].index(spec.mutates)].type if spec.mutates else spec.returns
     )
-    if spec.kind == "function" and parse_type(result).uses("set"):
+    if spec.kind == "function" and spec.type(result).uses("set"):
         # A set comes back as map[T]bool: judgeSets turns it into the array of its members.
         conv.funcs["judgeRunTyped"] = (
             f"func judgeRunTyped(a []interface{{}}) interface{{}} {{\n{body}\n}}\n\n"
         )
-        body = f"\treturn judgeSets(judgeRunTyped(a), {_type_literal(parse_type(result))})"
+        body = f"\treturn judgeSets(judgeRunTyped(a), {_type_literal(spec.type(result))})"
     return (
         _TEMPLATE.replace("//CONVERTERS\n", "".join(conv.funcs.values()))
         .replace("\t//CALL", body)
@@ -356,6 +367,101 @@ func judgeJSON(v interface{}) interface{} {
 }
 
 var judgeAnyType = reflect.TypeOf((*interface{})(nil)).Elem()
+
+func judgeNorm(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, "_", ""))
+}
+
+// Decodes an argument (encoding/json data with UseNumber) into any Go value by reflection: records
+// (structs: each key fills the exported field of the same name, case and underscores aside), pointers,
+// slices, maps (an object; a set from an array), numbers, strings, bools, bytes, any.
+func judgeFill(dst reflect.Value, v interface{}) {
+	if v == nil {
+		return
+	}
+	switch dst.Kind() {
+	case reflect.Ptr:
+		p := reflect.New(dst.Type().Elem())
+		judgeFill(p.Elem(), v)
+		dst.Set(p)
+	case reflect.Struct:
+		m := v.(map[string]interface{})
+		t := dst.Type()
+		for key, x := range m {
+			nk := judgeNorm(key)
+			for f := 0; f < t.NumField(); f++ {
+				if t.Field(f).IsExported() && judgeNorm(t.Field(f).Name) == nk {
+					judgeFill(dst.Field(f), x)
+					break
+				}
+			}
+		}
+	case reflect.Slice:
+		l := v.([]interface{})
+		s := reflect.MakeSlice(dst.Type(), len(l), len(l))
+		for k, x := range l {
+			judgeFill(s.Index(k), x)
+		}
+		dst.Set(s)
+	case reflect.Array:
+		for k, x := range v.([]interface{}) {
+			if k < dst.Len() {
+				judgeFill(dst.Index(k), x)
+			}
+		}
+	case reflect.Map:
+		t := dst.Type()
+		m := reflect.MakeMap(t)
+		if l, ok := v.([]interface{}); ok {
+			for _, x := range l {
+				key := reflect.New(t.Key()).Elem()
+				judgeFill(key, x)
+				val := reflect.New(t.Elem()).Elem()
+				if val.Kind() == reflect.Bool {
+					val.SetBool(true)
+				}
+				m.SetMapIndex(key, val)
+			}
+		} else {
+			for k, x := range v.(map[string]interface{}) {
+				key := reflect.New(t.Key()).Elem()
+				switch key.Kind() {
+				case reflect.String:
+					key.SetString(k)
+				case reflect.Uint8:
+					key.SetUint(uint64(k[0]))
+				default:
+					key.SetInt(judgeKeyInt(k))
+				}
+				val := reflect.New(t.Elem()).Elem()
+				judgeFill(val, x)
+				m.SetMapIndex(key, val)
+			}
+		}
+		dst.Set(m)
+	case reflect.Interface:
+		dst.Set(reflect.ValueOf(judgeJSON(v)))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		dst.SetInt(judgeInt(v))
+	case reflect.Uint8:
+		if s, ok := v.(string); ok {
+			dst.SetUint(uint64(s[0]))
+		} else {
+			dst.SetUint(uint64(judgeInt(v)))
+		}
+	case reflect.Uint, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		dst.SetUint(uint64(judgeInt(v)))
+	case reflect.Float32, reflect.Float64:
+		f, _ := v.(json.Number).Float64()
+		dst.SetFloat(f)
+	case reflect.Bool:
+		dst.SetBool(v.(bool))
+	case reflect.String:
+		dst.SetString(v.(string))
+	default:
+		panic(judgeBad{"the judge cannot fill a " + dst.Type().String()})
+	}
+}
 
 // A set result (map[T]bool: the keys mapped to true; or map[T]struct{}) becomes the array of its members,
 // wherever it sits in the result; t is the result's type as the payload spells it.
@@ -515,6 +621,24 @@ func judgeWrite(b *strings.Builder, v reflect.Value) {
 		b.WriteString(strconv.FormatBool(v.Bool()))
 	case reflect.String:
 		judgeStr(b, v.String())
+	case reflect.Struct:
+		// A record: its exported fields by their Go names (the judge maps them to the spec's names).
+		b.WriteByte('{')
+		t := v.Type()
+		n := 0
+		for k := 0; k < t.NumField(); k++ {
+			if !t.Field(k).IsExported() {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			n++
+			judgeStr(b, t.Field(k).Name)
+			b.WriteByte(':')
+			judgeWrite(b, v.Field(k))
+		}
+		b.WriteByte('}')
 	case reflect.Map:
 		b.WriteByte('{')
 		for k, key := range v.MapKeys() {

@@ -11,7 +11,6 @@ from typing import Any
 import msgspec
 
 from coach.domain.judge.spec import JudgeSpec
-from coach.domain.judge.types import parse_type
 from coach.judge import go_harness, java_harness, js_harness, python_harness
 from coach.sandbox.port import Limits, Step
 from coach.sandbox.toolchains import RESERVING_AS_MB
@@ -105,7 +104,7 @@ def payload(spec: JudgeSpec, language: str, marker: str, cases: Sequence[tuple[i
     entry = spec.entry[language]
 
     def tree(text: str) -> Any:
-        return msgspec.to_builtins(parse_type(text))
+        return msgspec.to_builtins(spec.type(text))
 
     names = [p.name for p in spec.params]
     body = {
@@ -116,6 +115,11 @@ def payload(spec: JudgeSpec, language: str, marker: str, cases: Sequence[tuple[i
             "class": entry.class_name,
             "methods": entry.methods,
             "maps": entry.maps,
+            "records": entry.records,
+        },
+        "records": {
+            name: {"fields": list(t.fields), "items": [msgspec.to_builtins(i) for i in t.items]}
+            for name, t in spec.record_types().items()
         },
         "params": [tree(p.type) for p in spec.params],
         "returns": tree(spec.returns),

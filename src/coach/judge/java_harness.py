@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from coach.domain.judge.spec import JudgeSpec, Param
-from coach.domain.judge.types import Type, parse_type
+from coach.domain.judge.types import Type
 from coach.judge.source_text import declares, strip_comments
 from coach.sandbox.port import Limits, Step
 from coach.sandbox.toolchains import RESERVING_AS_MB
@@ -75,8 +75,36 @@ def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int, str]:
             main = re.sub(rf"\b{node}\b", f"{main_class}.{node}", main)
         elif not declares(code, rf"\b(class|record|interface)\s+{node}\b"):
             out[f"{node}.java"] = source.encode()
+    stripped = strip_comments(code)
+    for name, record in spec.record_types().items():
+        where = _declared_in(stripped, name)
+        if where is None:
+            # Not declared (a comment describes it): a class with those fields, as the starter's comment has it.
+            fields = " ".join(f"{jtype(t)} {f};" for f, t in zip(record.fields, record.items, strict=True))
+            out[f"{name}.java"] = f"import java.util.*;\nclass {name} {{ {fields} }}\n".encode()
+        elif where:
+            main = re.sub(rf"\b{name}\b", f"{where}.{name}", main)
     out["JudgeMain.java"] = main.encode()
     return out, 1, code_file
+
+
+def _declared_in(code: str, name: str) -> str | None:
+    """Where the code declares type `name`: None (nowhere), "" (top level) or its enclosing classes (`Solution`)."""
+    found = re.search(rf"\b(?:class|record|interface|enum)\s+{name}\b", code)
+    if found is None:
+        return None
+    stack: list[str] = []
+    pending = ""
+    for match in re.finditer(r"\b(?:class|record|interface|enum)\s+(\w+)|[{}]", code[: found.start()]):
+        if match.group(0) == "{":
+            stack.append(pending)
+            pending = ""
+        elif match.group(0) == "}":
+            if stack:
+                stack.pop()
+        else:
+            pending = match.group(1)
+    return ".".join(n for n in stack if n)
 
 
 def jtype(t: Type) -> str:
@@ -94,6 +122,8 @@ def jtype(t: Type) -> str:
         return simple[t.kind]
     if t.kind in ("ListNode", "TreeNode"):
         return t.kind
+    if t.kind == "record":
+        return t.name
     if t.kind == "array":
         return jtype(t.item) + "[]"
     if t.kind == "list":
@@ -117,16 +147,16 @@ def signature(spec: JudgeSpec) -> str:
     """The declarations the harness calls, as the candidate should write them."""
 
     def params(ps: list[Param]) -> str:
-        return ", ".join(f"{jtype(parse_type(p.type))} {p.name}" for p in ps)
+        return ", ".join(f"{jtype(spec.type(p.type))} {p.name}" for p in ps)
 
     entry = spec.entry["java"]
     if spec.kind == "function":
         returns = "a record with " + ", ".join(f"{f}()" for f in entry.fields) if entry.fields else None
-        shown = jtype(parse_type(spec.returns)) if returns is None else "Route"
+        shown = jtype(spec.type(spec.returns)) if returns is None else "Route"
         text = f"class Solution {{ public {shown} {entry.name}({params(spec.params)}) }}"
         return text + (f" returning {returns}" if returns else "")
     methods = "; ".join(
-        f"public {jtype(parse_type(m.returns))} {entry.methods[m.name]}({params(m.params)})"
+        f"public {jtype(spec.type(m.returns))} {entry.methods[m.name]}({params(m.params)})"
         for m in spec.methods
     )
     return f"class {entry.class_name} {{ public {entry.class_name}({params(spec.constructor)}); {methods} }}"
@@ -135,8 +165,9 @@ def signature(spec: JudgeSpec) -> str:
 class _Converters:
     """Generates one static method per input type: JSON value (Object) to the typed Java value."""
 
-    def __init__(self) -> None:
+    def __init__(self, records: dict[str, Type]) -> None:
         self.methods: dict[str, str] = {}
+        self.records = records
 
     def name(self, t: Type) -> str:
         key = "c_" + re.sub(r"\W", "_", _mangle(str(t)))
@@ -214,6 +245,16 @@ class _Converters:
         elif t.kind == "json":
             # The reader's own values: Map<String, Object>, List<Object>, Long or Double, String, Boolean, null.
             body = "return o;"
+        elif t.kind == "record":
+            full = self.records[t.name]
+            names = ", ".join(f'"{f}"' for f in full.fields)
+            values = ", ".join(
+                f'{self.name(ft)}(m.get("{f}"))' for f, ft in zip(full.fields, full.items, strict=True)
+            )
+            body = (
+                f"if (o == null) return null; Map<String, Object> m = (Map<String, Object>) o;"
+                f" return ({jt}) judgeNew({jt}.class, new String[] {{ {names} }}, new Object[] {{ {values} }});"
+            )
         else:
             raise ValueError(f"Java harness cannot pass a {t} argument")
         self.methods[key] = f'    @SuppressWarnings("unchecked") static {jt} {key}(Object o) {{ {body} }}\n'
@@ -229,10 +270,10 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
     entry = spec.entry["java"]
     lines = ["        Solution s = new Solution();"]
     for k, p in enumerate(spec.params):
-        t = parse_type(p.type)
+        t = spec.type(p.type)
         lines.append(f"        {jtype(t)} p{k} = {conv.name(t)}(a.get({k}));")
     call = f"s.{entry.name}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
-    returns = parse_type(spec.returns)
+    returns = spec.type(spec.returns)
     lines.append("        long t0 = System.nanoTime();")
     if returns.kind == "void":
         lines += [f"        {call};", "        elapsed = System.nanoTime() - t0;"]
@@ -260,7 +301,7 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
     entry = spec.entry["java"]
     cls = entry.class_name
     ctor_args = ", ".join(
-        f"{conv.name(parse_type(p.type))}(x0.get({k}))" for k, p in enumerate(spec.constructor)
+        f"{conv.name(spec.type(p.type))}(x0.get({k}))" for k, p in enumerate(spec.constructor)
     )
     lines = [
         "        List<Object> ops = (List<Object>) a.get(0), calls = (List<Object>) a.get(1);",
@@ -277,9 +318,9 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
         "            switch (op) {",
     ]
     for m in spec.methods:
-        args = ", ".join(f"{conv.name(parse_type(p.type))}(x.get({k}))" for k, p in enumerate(m.params))
+        args = ", ".join(f"{conv.name(spec.type(p.type))}(x.get({k}))" for k, p in enumerate(m.params))
         call = f"obj.{entry.methods[m.name]}({args})"
-        if parse_type(m.returns).kind == "void":
+        if spec.type(m.returns).kind == "void":
             lines.append(f'                case "{m.name}": {call}; out.add(null); break;')
         else:
             lines.append(f'                case "{m.name}": out.add({call}); break;')
@@ -296,7 +337,7 @@ def _call_design(spec: JudgeSpec, conv: _Converters) -> str:
 
 def main_source(spec: JudgeSpec) -> str:
     """JudgeMain.java for this spec."""
-    conv = _Converters()
+    conv = _Converters(spec.record_types())
     body = _call_function(spec, conv) if spec.kind == "function" else _call_design(spec, conv)
     return (
         _TEMPLATE.replace("/*CONVERTERS*/", "".join(conv.methods.values()))
@@ -407,7 +448,92 @@ class JudgeMain {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) { if (!first) b.append(','); first = false; str(b, String.valueOf(e.getKey())); b.append(':'); write(b, e.getValue()); }
             b.append('}'); return;
         }
+        if (v.getClass().isRecord()) {
+            // A record: its components by name (the judge maps them to the spec's field names).
+            b.append('{'); boolean first = true;
+            for (java.lang.reflect.RecordComponent c : v.getClass().getRecordComponents()) {
+                if (!first) b.append(','); first = false;
+                str(b, c.getName()); b.append(':');
+                Object x;
+                try { java.lang.reflect.Method m = c.getAccessor(); m.setAccessible(true); x = m.invoke(v); }
+                catch (ReflectiveOperationException e) { throw new Bad("the judge cannot read " + c.getName() + " of the returned " + v.getClass().getSimpleName()); }
+                write(b, x);
+            }
+            b.append('}'); return;
+        }
+        if (!v.getClass().getName().startsWith("java.")) {
+            // A class: its instance fields by name.
+            b.append('{'); boolean first = true;
+            for (Class<?> c = v.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) continue;
+                    if (!first) b.append(','); first = false;
+                    str(b, f.getName()); b.append(':');
+                    Object x;
+                    try { f.setAccessible(true); x = f.get(v); }
+                    catch (ReflectiveOperationException | RuntimeException e) { throw new Bad("the judge cannot read " + f.getName() + " of the returned " + v.getClass().getSimpleName()); }
+                    write(b, x);
+                }
+            }
+            b.append('}'); return;
+        }
         throw new Bad("returned a " + v.getClass().getSimpleName() + ", which the judge cannot read");
+    }
+
+    static String norm(String s) { return s.replace("_", "").toLowerCase(Locale.ROOT); }
+
+    static int fieldAt(String[] names, String name) {
+        String n = norm(name);
+        for (int k = 0; k < names.length; k++) if (norm(names[k]).equals(n)) return k;
+        return -1;
+    }
+
+    // A value for a component or field of type t: numbers narrowed or widened as it declares them.
+    static Object fit(Class<?> t, Object v) {
+        if (v instanceof Number) {
+            Number n = (Number) v;
+            if (t == int.class || t == Integer.class) return n.intValue();
+            if (t == long.class || t == Long.class) return n.longValue();
+            if (t == double.class || t == Double.class) return n.doubleValue();
+        }
+        return v;
+    }
+
+    // Builds a record (its canonical constructor, components matched to the spec's fields by name, case and _ aside)
+    // or a class (its no-argument constructor, then each instance field of a matching name).
+    static Object judgeNew(Class<?> c, String[] names, Object[] values) {
+        try {
+            if (c.isRecord()) {
+                java.lang.reflect.RecordComponent[] rc = c.getRecordComponents();
+                Class<?>[] types = new Class<?>[rc.length]; Object[] args = new Object[rc.length];
+                for (int k = 0; k < rc.length; k++) {
+                    types[k] = rc[k].getType();
+                    int at = fieldAt(names, rc[k].getName());
+                    if (at < 0) throw new Bad("the record " + c.getSimpleName() + " has a component " + rc[k].getName() + " the judge does not fill (it passes " + String.join(", ", names) + ")");
+                    args[k] = fit(types[k], values[at]);
+                }
+                java.lang.reflect.Constructor<?> ctor = c.getDeclaredConstructor(types);
+                ctor.setAccessible(true);
+                return ctor.newInstance(args);
+            }
+            java.lang.reflect.Constructor<?> ctor = c.getDeclaredConstructor();
+            ctor.setAccessible(true);
+            Object r = ctor.newInstance();
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+                int at = fieldAt(names, f.getName());
+                if (at < 0 || (values[at] == null && f.getType().isPrimitive())) continue;
+                f.setAccessible(true);
+                f.set(r, fit(f.getType(), values[at]));
+            }
+            return r;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+            throw new RuntimeException(cause);
+        } catch (ReflectiveOperationException e) {
+            throw new Bad("the judge cannot build a " + c.getSimpleName() + ": " + e);
+        }
     }
 
 /*CONVERTERS*/

@@ -67,8 +67,33 @@ if (isMainThread) {
     }
     return nodes[0];
   };
+  const records = payload.records || {};
+  const norm = (name) => name.replace(/_/g, "").toLowerCase();
+  const recordArg = (t, v) => {
+    const rec = records[t.name];
+    const values = rec.fields.map((f, i) => arg(rec.items[i], v[f]));
+    if ((payload.entry.records || {})[t.name] === "array") return values;
+    return Object.fromEntries(rec.fields.map((f, i) => [f, values[i]]));
+  };
+  const recordOut = (t, v) => {
+    const rec = records[t.name];
+    if (Array.isArray(v)) {
+      if (v.length !== rec.fields.length) throw new Bad("returned " + v.length + " values for a " + t.name + " of " + rec.fields.length + " fields");
+      return Object.fromEntries(rec.fields.map((f, i) => [f, out(rec.items[i], v[i])]));
+    }
+    if (typeof v !== "object" || v instanceof Map || v instanceof Set) throw new Bad("returned " + kindOf(v) + " where a " + t.name + " object was expected");
+    const keys = {};
+    for (const k of Object.keys(v)) keys[norm(k)] = k;
+    return Object.fromEntries(rec.fields.map((f, i) => {
+      const key = f in v ? f : keys[norm(f)];
+      if (key === undefined && rec.items[i].kind === "optional") return [f, null];
+      if (key === undefined) throw new Bad("the returned " + t.name + " has no field " + f + " (it has " + rec.fields.join(", ") + ")");
+      return [f, out(rec.items[i], v[key])];
+    }));
+  };
   const arg = (t, v) => {
     if (v === null || v === undefined) return null;
+    if (t.kind === "record") return recordArg(t, v);
     if (t.kind === "ListNode") return toList(v);
     if (t.kind === "TreeNode") return toTree(v);
     if (t.kind === "array" || t.kind === "list") return v.map((x) => arg(t.items[0], x));
@@ -114,6 +139,7 @@ if (isMainThread) {
       return vals;
     }
     if (t.kind === "optional") return out(t.items[0], v);
+    if (t.kind === "record") return recordOut(t, v);
     if (t.kind === "json") return jsonOut(v);
     if (t.kind === "map") {
       let entries;

@@ -61,10 +61,54 @@ def to_tree(values):
     return nodes[0]
 
 
+RECORDS = {}
+NS = {}
+
+
+def norm(name):
+    return name.replace("_", "").lower()
+
+
+def record_arg(t, v):
+    rec = RECORDS[t["name"]]
+    values = [arg(ft, v.get(f)) for f, ft in zip(rec["fields"], rec["items"])]
+    how = PAYLOAD["entry"]["records"].get(t["name"])
+    if how is None:
+        how = "class" if isinstance(NS.get(t["name"]), type) else "dict"
+    if how == "tuple":
+        return tuple(values)
+    if how == "dict":
+        return dict(zip(rec["fields"], values))
+    return NS[t["name"]](*values)
+
+
+def record_out(t, v):
+    rec = RECORDS[t["name"]]
+    fields, items = rec["fields"], rec["items"]
+    if isinstance(v, (tuple, list)):
+        if len(v) != len(fields):
+            raise Bad(f"returned {len(v)} values for a {t['name']} of {len(fields)} fields")
+        return {f: out(ft, x) for f, ft, x in zip(fields, items, v)}
+    if isinstance(v, dict):
+        keys = {norm(k): k for k in v if isinstance(k, str)}
+        got = lambda f: v[f] if f in v else v[keys[norm(f)]]
+        has = lambda f: f in v or norm(f) in keys
+    else:
+        names = {norm(k): k for k in dir(v) if not k.startswith("__")}
+        got = lambda f: getattr(v, f) if hasattr(v, f) else getattr(v, names[norm(f)])
+        has = lambda f: hasattr(v, f) or norm(f) in names
+    missing = [f for f, ft in zip(fields, items) if not has(f) and ft["kind"] != "optional"]
+    if missing:
+        raise Bad(f"the returned {type(v).__name__} has no field {missing[0]} (a {t['name']} has {', '.join(fields)})")
+    return {f: out(ft, got(f)) if has(f) else None for f, ft in zip(fields, items)}
+
+
 def arg(t, v):
     k = t["kind"]
     if v is None:
         return None
+    if k == "record":
+        return record_arg(t, v)
     if k == "ListNode":
         return to_list(v)
     if k == "TreeNode":
@@ -145,6 +189,8 @@ def out(t, v):
         return vals
     if k == "optional":
         return out(t["items"][0], v)
+    if k == "record":
+        return record_out(t, v)
     if k == "json":
         return json_out(v)
     if k == "map":
@@ -181,7 +227,9 @@ def where(exc):
 
 
 def main():
-    payload = json.loads(sys.stdin.buffer.read())
+    global PAYLOAD
+    payload = PAYLOAD = json.loads(sys.stdin.buffer.read())
+    RECORDS.update(payload.get("records", {}))
     sys.stdin = io.StringIO("")
     real = os.fdopen(os.dup(1), "w", encoding="utf-8")
     marker = payload.pop("marker")
@@ -191,8 +239,14 @@ def main():
         real.flush()
 
     import collections, heapq, math, bisect, itertools, functools, typing
-    ns = {"__name__": "solution", "ListNode": ListNode, "TreeNode": TreeNode, "collections": collections,
-          "heapq": heapq, "math": math, "bisect": bisect, "itertools": itertools, "functools": functools}
+    # The namespace is a module's, so a dataclass (a record) in the code finds its module's globals.
+    global NS
+    import types
+    module = types.ModuleType("solution")
+    sys.modules["solution"] = module
+    ns = NS = module.__dict__
+    ns.update({"__name__": "solution", "ListNode": ListNode, "TreeNode": TreeNode, "collections": collections,
+          "heapq": heapq, "math": math, "bisect": bisect, "itertools": itertools, "functools": functools})
     for name in ("List", "Optional", "Dict", "Tuple", "Set", "Deque", "Iterable", "Iterator", "Any"):
         ns[name] = getattr(typing, name)
     captured = _Capped()

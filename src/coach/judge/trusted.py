@@ -7,12 +7,14 @@ Generated cases' expected outputs come from the Python reference, computed once 
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from coach.domain.judge.spec import RAISES, Case, JudgeSpec
-from coach.domain.judge.types import Type, parse_type
+from coach.domain.judge.types import Type, norm_field
 
 _lock = threading.Lock()
 _namespaces: dict[tuple[str, str], dict[str, Any]] = {}
@@ -24,10 +26,14 @@ def _namespace(spec: JudgeSpec, part: str, code: str) -> dict[str, Any]:
     key = (spec.id, part)
     with _lock:
         if key not in _namespaces:
-            namespace: dict[str, Any] = {"__name__": f"judge_{part}"}
+            # A module of its own, so a dataclass in the code (a record) finds its module's globals.
+            module = ModuleType(f"judge_{part}_{spec.id.replace('-', '_')}")
+            sys.modules[module.__name__] = module
+            namespace: dict[str, Any] = module.__dict__
             if part == "reference":
                 namespace.update(ListNode=ListNode, TreeNode=TreeNode)
-            exec(compile(code, f"{spec.id}:{part}", "exec"), namespace)  # noqa: S102 - bank code, not a candidate's
+            source = compile(code, f"{spec.id}:{part}", "exec", dont_inherit=True)
+            exec(source, namespace)  # noqa: S102 - bank code, not a candidate's
             _namespaces[key] = namespace
         return _namespaces[key]
 
@@ -74,22 +80,23 @@ def _reference_output(spec: JudgeSpec, args: Any) -> Any:
         raise ValueError(f"{spec.id}: no Python reference to compute expected outputs")
     namespace = _namespace(spec, "reference", spec.solutions.reference["python"])
     entry = spec.entry["python"]
+    conv = _Convert(spec.record_types(), entry.records, namespace)
     if spec.kind == "function":
         types = spec.param_types()
-        values = [_arg(t, v) for t, v in zip(types, args, strict=True)]
+        values = [conv.arg(t, v) for t, v in zip(types, args, strict=True)]
         result = namespace[entry.name](*values)
         if spec.mutates:
             position = [p.name for p in spec.params].index(spec.mutates)
-            return _out(types[position], values[position])
-        return _out(parse_type(spec.returns), result)
+            return conv.out(types[position], values[position])
+        return conv.out(spec.type(spec.returns), result)
     ops, calls = args
-    ctor_types = [parse_type(p.type) for p in spec.constructor]
-    obj = namespace[entry.class_name](*[_arg(t, v) for t, v in zip(ctor_types, calls[0], strict=True)])
+    ctor_types = [spec.type(p.type) for p in spec.constructor]
+    obj = namespace[entry.class_name](*[conv.arg(t, v) for t, v in zip(ctor_types, calls[0], strict=True)])
     results: list[Any] = [None]
     for op, values in zip(ops[1:], calls[1:], strict=True):
         method = spec.method(op)
-        converted = [_arg(parse_type(p.type), v) for p, v in zip(method.params, values, strict=True)]
-        results.append(_out(parse_type(method.returns), getattr(obj, entry.methods[op])(*converted)))
+        converted = [conv.arg(spec.type(p.type), v) for p, v in zip(method.params, values, strict=True)]
+        results.append(conv.out(spec.type(method.returns), getattr(obj, entry.methods[op])(*converted)))
     return results
 
 
@@ -110,27 +117,103 @@ class TreeNode:
         self.right = right
 
 
-def _arg(t: Type, v: Any) -> Any:
-    if v is None:
-        return None
-    if t.kind == "ListNode":
-        head = None
-        for value in reversed(v):
-            head = ListNode(value, head)
-        return head
-    if t.kind == "TreeNode":
-        return _tree(v)
-    if t.kind == "double":
-        return float(v)
-    if t.kind in ("array", "list"):
-        return [_arg(t.item, x) for x in v]
-    if t.kind == "optional":
-        return _arg(t.item, v)
-    if t.kind == "map":
-        return {_key(t.item, k): _arg(t.value, x) for k, x in v.items()}
-    if t.kind == "set":
-        return {_arg(t.item, x) for x in v}
-    return v
+class _Convert:
+    """JSON data to the reference's values and back; records as the spec's `entry.python.records` says."""
+
+    def __init__(self, records: dict[str, Type], how: dict[str, str], namespace: dict[str, Any]) -> None:
+        self.records = records
+        self.how = how
+        self.namespace = namespace
+
+    def arg(self, t: Type, v: Any) -> Any:
+        if v is None:
+            return None
+        if t.kind == "record":
+            return self.record_arg(t, v)
+        if t.kind == "ListNode":
+            head = None
+            for value in reversed(v):
+                head = ListNode(value, head)
+            return head
+        if t.kind == "TreeNode":
+            return _tree(v)
+        if t.kind == "double":
+            return float(v)
+        if t.kind in ("array", "list"):
+            return [self.arg(t.item, x) for x in v]
+        if t.kind == "optional":
+            return self.arg(t.item, v)
+        if t.kind == "map":
+            return {_key(t.item, k): self.arg(t.value, x) for k, x in v.items()}
+        if t.kind == "set":
+            return {self.arg(t.item, x) for x in v}
+        return v
+
+    def record_arg(self, t: Type, v: Any) -> Any:
+        full = self.records[t.name]
+        values = [self.arg(ft, v.get(f)) for f, ft in zip(full.fields, full.items, strict=True)]
+        how = self.how.get(t.name) or ("class" if isinstance(self.namespace.get(t.name), type) else "dict")
+        if how == "tuple":
+            return tuple(values)
+        if how == "dict":
+            return dict(zip(full.fields, values, strict=True))
+        return self.namespace[t.name](*values)
+
+    def out(self, t: Type, v: Any) -> Any:
+        if t.kind in ("ListNode", "TreeNode") and v is None:
+            return []
+        if t.kind == "void" or v is None:
+            return None
+        if t.kind == "ListNode":
+            values = []
+            while v is not None:
+                values.append(v.val)
+                v = v.next
+            return values
+        if t.kind == "TreeNode":
+            flat: list[Any] = []
+            queue = [v]
+            for node in queue:
+                if node is None:
+                    flat.append(None)
+                    continue
+                flat.append(node.val)
+                queue += [node.left, node.right]
+            while flat and flat[-1] is None:
+                flat.pop()
+            return flat
+        if t.kind in ("array", "list"):
+            return [self.out(t.item, x) for x in v]
+        if t.kind == "optional":
+            return self.out(t.item, v)
+        if t.kind == "tuple":
+            return [self.out(s, x) for s, x in zip(t.items, v, strict=True)]
+        if t.kind == "double":
+            return float(v)
+        if t.kind == "map":
+            return {str(k): self.out(t.value, x) for k, x in v.items()}
+        if t.kind == "set":
+            return [self.out(t.item, x) for x in v]
+        if t.kind == "record":
+            return self.record_out(t, v)
+        if t.kind == "json":
+            return _json(v)
+        return v
+
+    def record_out(self, t: Type, v: Any) -> Any:
+        full = self.records[t.name]
+        if isinstance(v, tuple | list):
+            return {f: self.out(ft, x) for f, ft, x in zip(full.fields, full.items, v, strict=True)}
+        if isinstance(v, dict):
+            keys = {norm_field(k): k for k in v}
+            return {
+                f: self.out(ft, v[keys[norm_field(f)]]) for f, ft in zip(full.fields, full.items, strict=True)
+            }
+        names = {norm_field(k): k for k in dir(v) if not k.startswith("__")}
+        return {
+            f: self.out(ft, getattr(v, names[norm_field(f)]))
+            for f, ft in zip(full.fields, full.items, strict=True)
+        }
 
 
 def _key(t: Type, key: str) -> Any:
@@ -152,46 +235,6 @@ def _tree(values: list[Any]) -> TreeNode | None:
                     kids.append(nodes[position])
                 position += 1
     return nodes[0]
-
-
-def _out(t: Type, v: Any) -> Any:
-    if t.kind in ("ListNode", "TreeNode") and v is None:
-        return []
-    if t.kind == "void" or v is None:
-        return None
-    if t.kind == "ListNode":
-        values = []
-        while v is not None:
-            values.append(v.val)
-            v = v.next
-        return values
-    if t.kind == "TreeNode":
-        flat: list[Any] = []
-        queue = [v]
-        for node in queue:
-            if node is None:
-                flat.append(None)
-                continue
-            flat.append(node.val)
-            queue += [node.left, node.right]
-        while flat and flat[-1] is None:
-            flat.pop()
-        return flat
-    if t.kind in ("array", "list"):
-        return [_out(t.item, x) for x in v]
-    if t.kind == "optional":
-        return _out(t.item, v)
-    if t.kind == "tuple":
-        return [_out(s, x) for s, x in zip(t.items, v, strict=True)]
-    if t.kind == "double":
-        return float(v)
-    if t.kind == "map":
-        return {str(k): _out(t.value, x) for k, x in v.items()}
-    if t.kind == "set":
-        return [_out(t.item, x) for x in v]
-    if t.kind == "json":
-        return _json(v)
-    return v
 
 
 def _json(v: Any) -> Any:

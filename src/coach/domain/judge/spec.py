@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from coach.domain.judge.types import Type, parse_type, sort_sets
+from coach.domain.judge.types import Type, parse_type, record_types, sort_sets
 
 LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "go")
 CheckerKind = Literal["exact", "unordered", "float", "validator"]
@@ -53,6 +53,10 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"cl
     """Go: the function also returns a trailing `error`; a non-nil one counts as raising."""
     maps: Literal["object", "Map"] = "object"
     """JavaScript: a `map<K,V>` argument is a plain object (the default) or a `Map` (any result may be either)."""
+    records: dict[str, str] = {}
+    """How a record argument is built, by record name. Python: `class` (the code's class of that name,
+    called with the fields in order; the default when the code defines one), `dict` (the default
+    otherwise) or `tuple`. JavaScript: `object` (the default) or `array`. Results may be any of these."""
 
 
 RAISES = {"error": True}
@@ -128,6 +132,16 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     generators: str = ""
     validator: str = ""
     solutions: Solutions | None = None
+    records: dict[str, str] = {}
+    """Named records: name -> `"field: T, ..."`, used in types by their bare name (they may refer to themselves)."""
+
+    def type(self, text: str) -> Type:
+        """A type expression of this spec, parsed (its named records expanded)."""
+        return parse_type(text, self.records)
+
+    def record_types(self) -> dict[str, Type]:
+        """Every record the spec's types define, by name."""
+        return record_types(self.types())
 
     def cases(self) -> list[Case]:
         """Visible examples first, then hidden cases, the large ones last (a timeout loses least)."""
@@ -141,7 +155,7 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     def param_types(self) -> list[Type]:
         """The function's argument types, parsed."""
-        return [parse_type(p.type) for p in self.params]
+        return [self.type(p.type) for p in self.params]
 
     def method(self, name: str) -> Method:
         """A design method by its neutral name."""
@@ -152,18 +166,20 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     def sort_sets(self, args: Any, output: Any) -> Any:
         """`output` (of the case with `args`) with every set in canonical order, so set order never counts."""
-        if not any(t.uses("set") for t in self.types()):
+        types = self.types()
+        if not any(t.uses("set") or t.uses("record") for t in types):
             return output
+        records = record_types(types)
         if self.kind == "function":
             position = [p.name for p in self.params].index(self.mutates) if self.mutates else -1
             text = self.params[position].type if position >= 0 else self.returns
-            return sort_sets(parse_type(text), output)
+            return sort_sets(self.type(text), output, records)
         ops = args[0] if isinstance(args, list) and args else []
         if not isinstance(output, list) or len(output) != len(ops):
             return output
         names = {m.name: m for m in self.methods}
         return [
-            value if k == 0 or op not in names else sort_sets(parse_type(names[op].returns), value)
+            value if k == 0 or op not in names else sort_sets(self.type(names[op].returns), value, records)
             for k, (op, value) in enumerate(zip(ops, output, strict=True))
         ]
 
@@ -172,7 +188,7 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         texts = [p.type for p in self.params] + [self.returns] + [p.type for p in self.constructor]
         for m in self.methods:
             texts += [p.type for p in m.params] + [m.returns]
-        return [parse_type(t) for t in texts]
+        return [self.type(t) for t in texts]
 
 
 def decode_spec(data: bytes, source: str = "") -> JudgeSpec:
@@ -189,9 +205,20 @@ def validate_spec(spec: JudgeSpec) -> None:
     """Raise SpecError when the spec cannot be run as written."""
     for text in [t for t in _type_texts(spec)]:
         try:
-            parse_type(text)
+            spec.type(text)
         except ValueError as exc:
             raise SpecError(f"{spec.id}: {exc}") from exc
+    try:
+        defined = spec.record_types()
+    except ValueError as exc:
+        raise SpecError(f"{spec.id}: {exc}") from exc
+    for lang, entry in spec.entry.items():
+        allowed = {"python": {"class", "dict", "tuple"}, "javascript": {"object", "array"}}.get(lang, set())
+        for name, how in entry.records.items():
+            if name not in defined or how not in allowed:
+                raise SpecError(
+                    f"{spec.id}: entry.{lang}.records: {name} = {how!r} is not a record and a way to pass it"
+                )
     missing = [lang for lang in LANGUAGES if lang not in spec.entry]
     if missing:
         raise SpecError(f"{spec.id}: no entry point for {', '.join(missing)}")

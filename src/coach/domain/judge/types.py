@@ -1,18 +1,27 @@
 """The judge's small type language: the argument and result types a coding question's entry points use.
 
 Grammar: `int | long | double | bool | string | char | void | json | ListNode | TreeNode | T[] | list<T> |
-tuple<A,B,...> | optional<T> | map<K,V> | set<T>`. `T[]` is a fixed array (Java `int[]`), `list<T>` a growable
+tuple<A,B,...> | optional<T> | map<K,V> | set<T> | record<Name>{field: T, ...} | Name`. `T[]` is a fixed array (Java `int[]`), `list<T>` a growable
 list (Java `List<Integer>`); the other three languages spell both the same way.
 
 A `map<K,V>` is a JSON object: its keys (`string`, `int`, `long` or `char`) are written as JSON object keys, so an
 int key 7 is the key "7" on the wire and in every output. A `set<T>` (of `int`, `long`, `string`, `char` or
 `bool`) is a JSON array whose order does not count: `sort_sets` puts both outputs in one order before checking.
 `json` is any JSON value, passed as each language's own parse of it.
+
+A record is a JSON object with one key per field (the spec's field names). It is written inline,
+`record<Attempt>{durationMs: long, ok: bool}`, or declared once in the spec's `records` table
+(`Node = "tag: string, children: list<Node>"`) and named by its bare name. Inside its own definition
+a record's name is a reference (`Type("record", name=...)` without fields), so trees of records
+are finite type values; `record_types` collects the definitions a harness looks references up in.
+Each language's field names are matched to the spec's ignoring case and underscores (`ok` is Go's `OK`,
+`duration_ms` Python's), and `sort_sets` renames them back to the spec's before any check.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import msgspec
@@ -34,6 +43,7 @@ Kind = Literal[
     "map",
     "set",
     "json",
+    "record",
 ]
 PRIMITIVES: frozenset[str] = frozenset({"int", "long", "double", "bool", "string", "char", "void", "json"})
 MAP_KEYS: frozenset[str] = frozenset({"string", "int", "long", "char"})
@@ -52,6 +62,10 @@ class Type(msgspec.Struct, frozen=True):
 
     kind: Kind
     items: tuple[Type, ...] = ()
+    name: str = ""
+    """A record's name."""
+    fields: tuple[str, ...] = ()
+    """A record's field names, in order (`items` are their types); empty in a reference to a record."""
 
     @property
     def item(self) -> Type:
@@ -74,6 +88,8 @@ class Type(msgspec.Struct, frozen=True):
             return f"map<{self.item},{self.value}>"
         if self.kind == "tuple":
             return "tuple<" + ",".join(str(t) for t in self.items) + ">"
+        if self.kind == "record":
+            return self.name
         return self.kind
 
     def uses(self, kind: str) -> bool:
@@ -81,19 +97,70 @@ class Type(msgspec.Struct, frozen=True):
         return self.kind == kind or any(t.uses(kind) for t in self.items)
 
 
-def parse_type(text: str) -> Type:
-    """Parse a type expression such as `int[][]`, `list<list<string>>` or `tuple<long,list<int>>`."""
-    parser = _Parser(text.replace(" ", ""))
+def parse_type(text: str, records: Mapping[str, str] | None = None) -> Type:
+    """Parse a type expression such as `int[][]`, `list<list<string>>` or `tuple<long,list<int>>`.
+
+    `records` are the spec's named records (name -> `"field: T, ..."`), which a bare name expands to.
+    """
+    parser = _Parser(text.replace(" ", ""), records or {})
     result = parser.parse()
     if parser.pos != len(parser.text):
         raise TypeError_(f"unexpected {parser.text[parser.pos :]!r} in type {text!r}")
     return result
 
 
+def record_types(types: Iterable[Type]) -> dict[str, Type]:
+    """Every record defined anywhere in `types`, by name (where a reference finds its fields)."""
+    found: dict[str, Type] = {}
+
+    def walk(t: Type) -> None:
+        if t.kind == "record" and t.fields:
+            if t.name in found:
+                if found[t.name] != t:
+                    raise TypeError_(f"record {t.name} is defined twice, differently")
+                return
+            found[t.name] = t
+        for item in t.items:
+            walk(item)
+
+    for t in types:
+        walk(t)
+    return found
+
+
+def norm_field(name: str) -> str:
+    """A field name as every language's spelling of it compares: `durationMs`, `duration_ms`, `DurationMs`."""
+    return name.replace("_", "").lower()
+
+
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, records: Mapping[str, str]) -> None:
         self.text = text
         self.pos = 0
+        self.records = records
+        self.defining: list[str] = []
+
+    def _fields(self, name: str, end: str) -> Type:
+        """The `field: T, ...` of record `name` up to `end` (or the end of the text)."""
+        self.defining.append(name)
+        names: list[str] = []
+        types: list[Type] = []
+        while True:
+            field = self._name()
+            if not field:
+                raise TypeError_(f"expected a field name at {self.pos} in type {self.text!r}")
+            if field in names:
+                raise TypeError_(f"record {name} has two fields {field!r}")
+            self._expect(":")
+            names.append(field)
+            types.append(self.parse())
+            if not self.text.startswith(",", self.pos):
+                break
+            self.pos += 1
+        if end:
+            self._expect(end)
+        self.defining.pop()
+        return Type("record", tuple(types), name, tuple(names))
 
     def _name(self) -> str:
         start = self.pos
@@ -131,6 +198,22 @@ class _Parser:
             value = self.parse()
             self._expect(">")
             result = Type("map", (key, value))
+        elif name == "record":
+            self._expect("<")
+            record = self._name()
+            if not record or record in PRIMITIVES or record in NODES:
+                raise TypeError_(f"a record needs a name of its own in {self.text!r}")
+            self._expect(">")
+            self._expect("{")
+            result = self._fields(record, "}")
+        elif name in self.defining:
+            result = Type("record", (), name)
+        elif name in self.records:
+            inner = _Parser(self.records[name].replace(" ", ""), self.records)
+            inner.defining = [*self.defining]
+            result = inner._fields(name, "")
+            if inner.pos != len(inner.text):
+                raise TypeError_(f"unexpected {inner.text[inner.pos :]!r} in record {name}")
         elif name == "tuple":
             self._expect("<")
             items = [self.parse()]
@@ -147,22 +230,54 @@ class _Parser:
         return result
 
 
-def sort_sets(t: Type, value: Any) -> Any:
-    """`value` (JSON data of type `t`) with every set's elements in one canonical order.
+def sort_sets(t: Type, value: Any, records: Mapping[str, Type] | None = None) -> Any:
+    """`value` (JSON data of type `t`) with every set's elements in one canonical order, records by the spec's names.
 
     Sets travel as JSON arrays in whatever order the code iterated them; two outputs that hold the same
-    sets compare equal once both went through this. Values of another shape are returned unchanged.
+    sets compare equal once both went through this. A record comes back as an object with the
+    language's own field names (Go `OK`, Java `durationMs`, Python `duration_ms`) or, from a tuple, as
+    an array of its fields in order: it becomes the object with the spec's field names (a field the
+    code's value lacks stays missing, so the check fails). Values of another shape are returned unchanged.
     """
-    if value is None or not t.uses("set"):
+    if value is None or not (t.uses("set") or t.uses("record")):
         return value
+    if records is None:
+        records = record_types([t])
+    return _canonical(t, value, records)
+
+
+def _canonical(t: Type, value: Any, records: Mapping[str, Type]) -> Any:
+    # Iterative over the record nesting would be nicer; records nest as deep as their JSON (Go caps it at 10^4).
+    if value is None:
+        return value
+    if t.kind == "set" and isinstance(value, dict):
+        # Go writes a map[T]bool set inside a struct as an object: its members are the keys mapped to true.
+        members: list[Any] = [k for k, x in value.items() if x is True or x == {}]
+        if t.item.kind in ("int", "long"):
+            members = [int(k) if k.lstrip("-").isdigit() else k for k in members]
+        elif t.item.kind == "bool":
+            members = [k == "true" for k in members]
+        value = members
     if t.kind == "set" and isinstance(value, list):
         return sorted(value, key=lambda x: json.dumps(x, sort_keys=True))
     if t.kind in ("array", "list") and isinstance(value, list):
-        return [sort_sets(t.item, x) for x in value]
+        return [_canonical(t.item, x, records) for x in value]
     if t.kind == "tuple" and isinstance(value, list) and len(value) == len(t.items):
-        return [sort_sets(s, x) for s, x in zip(t.items, value, strict=True)]
+        return [_canonical(s, x, records) for s, x in zip(t.items, value, strict=True)]
     if t.kind == "map" and isinstance(value, dict):
-        return {k: sort_sets(t.value, x) for k, x in value.items()}
+        return {k: _canonical(t.value, x, records) for k, x in value.items()}
     if t.kind == "optional":
-        return sort_sets(t.item, value)
+        return _canonical(t.item, value, records)
+    if t.kind == "record" and t.name in records:
+        full = records[t.name]
+        if isinstance(value, list) and len(value) == len(full.fields):
+            value = dict(zip(full.fields, value, strict=True))
+        if isinstance(value, dict):
+            by_norm = {norm_field(k): k for k in value}
+            out: dict[str, Any] = {}
+            for field, ft in zip(full.fields, full.items, strict=True):
+                key = field if field in value else by_norm.get(norm_field(field))
+                if key is not None:
+                    out[field] = _canonical(ft, value[key], records)
+            return out
     return value
