@@ -15,6 +15,7 @@ from coach.domain.judge.checkers import check
 from coach.domain.judge.spec import SpecError, decode_spec
 from coach.domain.judge.types import TypeError_, parse_type, sort_sets
 from coach.judge import trusted
+from coach.judge.harness import signature
 from coach.judge.runner import judge
 from coach.sandbox.bubblewrap import BubblewrapSandbox
 
@@ -403,3 +404,43 @@ async def test_a_record_result_without_its_fields_is_explained(
     report = await judge(decode_spec(REC_SPEC.encode()), language, code, sandbox, cases="visible")
     assert report.cases[0].status == "error", report.cases[0].message
     assert message in report.cases[0].message
+
+
+SPLIT_SPEC = b"""
+id = "split"
+params = [{ name = "s", type = "string" }]
+returns = "record<Parts>{head: string, rest: list<string>, count: int}"
+[entry]
+python = { name = "split" }
+javascript = { name = "split" }
+java = { name = "split" }
+go = { name = "split", spread = true }
+[[examples]]
+input = '["a b c"]'
+output = '{"count":3,"head":"a","rest":["b","c"]}'
+[[examples]]
+input = '["solo"]'
+output = '{"head":"solo","rest":[],"count":1}'
+"""
+
+SPLIT_CODE = {
+    "python": "def split(s):\n    w = s.split(' ')\n    return w[0], w[1:], len(w)\n",
+    "javascript": "function split(s) {\n  const w = s.split(' ');\n  return { count: w.length, rest: w.slice(1), head: w[0] };\n}\n",
+    "java": "class Solution {\n    record Parts(String head, List<String> rest, int count) {}\n\n"
+    '    public Parts split(String s) {\n        List<String> w = Arrays.asList(s.split(" "));\n'
+    "        return new Parts(w.get(0), w.subList(1, w.size()), w.size());\n    }\n}\n",
+    "go": 'import "strings"\n\nfunc split(s string) (string, []string, int) {\n'
+    '\tw := strings.Split(s, " ")\n\treturn w[0], w[1:], len(w)\n}\n',
+}
+
+
+def test_a_go_record_result_may_come_back_as_one_result_per_field() -> None:
+    assert signature(decode_spec(SPLIT_SPEC), "go") == "func split(s string) (string, []string, int)"
+
+
+@pytest.mark.parametrize("language", sorted(SPLIT_CODE))
+async def test_a_spread_record_result_crosses_every_harness(
+    language: str, sandbox: BubblewrapSandbox
+) -> None:
+    report = await judge(decode_spec(SPLIT_SPEC), language, SPLIT_CODE[language], sandbox)
+    assert report.status == "passed", (report.compile_error, [(c.message, c.actual) for c in report.cases])

@@ -96,7 +96,10 @@ def signature(spec: JudgeSpec) -> str:
 
     entry = spec.entry["go"]
     if spec.kind == "function":
-        returns = gotype(spec.type(spec.returns))
+        result = spec.type(spec.returns)
+        returns = gotype(result)
+        if entry.spread and result.kind == "record":
+            returns = "(" + ", ".join(gotype(t) for t in result.items) + ")"
         if entry.error:
             returns = f"({returns.strip('()')}, error)" if returns else "error"
         return f"func {entry.name}({params(spec.params)}) {returns}".rstrip()
@@ -203,7 +206,8 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
             lines.append("\treturn nil")
     elif returns.kind == "optional" and returns.item.kind != "record":
         lines += [f"\tr := judgeOpt({call})", "\tjudgeElapsed = time.Since(t0)", "\treturn r"]
-    elif returns.kind == "tuple":
+    elif returns.kind == "tuple" or (entry.spread and returns.kind == "record"):
+        # A tuple, or a record spread over the results (entry.spread): one value per item or field, in order.
         names = ", ".join(f"r{k}" for k in range(len(returns.items)))
         lines += [f"\t{names} := {call}", "\tjudgeElapsed = time.Since(t0)"]
         lines.append(f"\treturn []interface{{}}{{{names}}}")
@@ -216,7 +220,8 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
 
 def _call_with_error(call: str, returns: Type, spec: JudgeSpec) -> list[str]:
     """A call whose last result is an `error`: a non-nil one is raised as the case's outcome."""
-    count = len(returns.items) if returns.kind == "tuple" else 0 if returns.kind == "void" else 1
+    spread = returns.kind == "tuple" or (spec.entry["go"].spread and returns.kind == "record")
+    count = len(returns.items) if spread else 0 if returns.kind == "void" else 1
     names = [f"r{k}" for k in range(count)]
     lines = [f"\t{', '.join([*names, 'err'])} := {call}", "\tjudgeElapsed = time.Since(t0)"]
     lines += ["\tif err != nil {", "\t\tpanic(judgeRaised{err})", "\t}"]

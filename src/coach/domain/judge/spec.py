@@ -53,6 +53,8 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"cl
     """Go: the function also returns a trailing `error`; a non-nil one counts as raising."""
     maps: Literal["object", "Map"] = "object"
     """JavaScript: a `map<K,V>` argument is a plain object (the default) or a `Map` (any result may be either)."""
+    spread: bool = False
+    """Go: a record result comes back as multiple return values, one per field in order (`(starts []int64, ok bool)`)."""
     records: dict[str, str] = {}
     """How a record argument is built, by record name. Python: `class` (the code's class of that name,
     called with the fields in order; the default when the code defines one), `dict` (the default
