@@ -95,10 +95,20 @@ def db() -> None:
 @db.command()
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
-    """Migrate the database up (to head by default)."""
+    """Migrate the database up (to head by default), and say from where to where."""
+    from sqlalchemy.engine import make_url
+
     from coach.store import migrations
 
-    migrations.upgrade(_settings().database_url, revision)
+    url = _settings().database_url
+    shown = make_url(url).render_as_string(hide_password=True)
+    before = migrations.revision_of(url)
+    migrations.upgrade(url, revision)
+    after = migrations.revision_of(url)
+    if before == after:
+        click.echo(f"{shown}: already at {after} ({revision}); nothing to do.")
+    else:
+        click.echo(f"{shown}: migrated from {before or 'an empty database'} to {after} ({revision}).")
 
 
 @db.command()

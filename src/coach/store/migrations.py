@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -23,6 +27,21 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     if database_url.startswith("sqlite") and ":///" in database_url:
         Path(database_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), revision)
+
+
+def revision_of(database_url: str) -> str | None:
+    """The revision the database is at (None before the first migration)."""
+    config = alembic_config(database_url)
+    script = ScriptDirectory.from_config(config)
+    found: list[str | None] = []
+
+    def read(rev: object, context: MigrationContext) -> list[Any]:
+        found.append(context.get_current_revision())
+        return []
+
+    with EnvironmentContext(config, script, fn=read, dont_mutate=True):
+        script.run_env()
+    return found[0] if found else None
 
 
 def downgrade(database_url: str, revision: str = "-1") -> None:
