@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import statistics
 import time
 import uuid
 from datetime import timedelta
@@ -82,14 +81,19 @@ async def test_unknown_email_and_wrong_password_get_the_same_answer_in_similar_t
         r = await client.post("/api/auth/login", json={"email": email, "password": "not the password"})
         return r.status_code, r.json(), time.perf_counter() - start
 
-    wrong = [await attempt(account.email) for _ in range(3)]
-    unknown = [await attempt(f"nobody-{uuid.uuid4().hex[:6]}@example.com") for _ in range(3)]
+    # Interleaved, so a busy machine (parallel tests) slows both kinds alike.
+    wrong: list[tuple[int, Any, float]] = []
+    unknown: list[tuple[int, Any, float]] = []
+    for _ in range(4):  # the account locks at the fifth failure
+        wrong.append(await attempt(account.email))
+        unknown.append(await attempt(f"nobody-{uuid.uuid4().hex[:6]}@example.com"))
     assert {(s, json.dumps(b, sort_keys=True)) for s, b, _ in wrong} == {
         (s, json.dumps(b, sort_keys=True)) for s, b, _ in unknown
     }
     assert wrong[0][0] == 401
     # An unknown email must still cost a hash verification, or timing would reveal which emails exist.
-    assert statistics.median(t for *_, t in unknown) > 0.4 * statistics.median(t for *_, t in wrong)
+    # The fastest of each kind: the least disturbed by other work on the machine.
+    assert min(t for *_, t in unknown) > 0.4 * min(t for *_, t in wrong)
 
 
 async def test_stored_password_is_an_argon2id_hash_with_owasp_parameters(

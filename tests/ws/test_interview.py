@@ -360,6 +360,59 @@ async def test_the_session_ends_by_itself_when_time_is_up(
     await client.close()
 
 
+async def test_at_time_up_the_unsubmitted_draft_is_submitted_and_graded(
+    server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
+) -> None:
+    session = await new_session(http, account)
+    async with db() as s:
+        await s.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == uuid.UUID(session["id"]))  # type: ignore[arg-type]
+            .values(ends_at=utcnow() + timedelta(seconds=3))
+        )
+        await s.commit()
+    client = await Client.open(server.ws, session["id"], account.token)
+    question = await client.question()
+    await client.send({"type": "answer.draft", "question_id": question.id, "seq": 1, "text": GOOD_ANSWER})
+    await client.until("answer.ack")
+    ended = await client.until("session.ended", timeout=10)
+    assert ended["reason"] == "time_up"
+    feedback = await client.until("feedback", timeout=30)
+    assert feedback["question_id"] == question.id
+    assert feedback["status"] == "done"
+    assert "submitted_at_time_up" in feedback["flags"]
+    assert feedback["feedback"].startswith("Submitted when time ran out")
+    summary = await client.until("session.summary", timeout=10)
+    assert summary["answered"] == 1
+    await client.close()
+    again = await Client.open(server.ws, session["id"], account.token)
+    state = await again.until("session.state")
+    [view] = state["questions"]
+    assert view["answer"]["submitted"] is True
+    assert view["answer"]["text"] == GOOD_ANSWER
+    await again.close()
+
+
+async def test_an_empty_draft_is_not_submitted_at_time_up(
+    server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
+) -> None:
+    session = await new_session(http, account)
+    async with db() as s:
+        await s.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == uuid.UUID(session["id"]))  # type: ignore[arg-type]
+            .values(ends_at=utcnow() + timedelta(seconds=2))
+        )
+        await s.commit()
+    client = await Client.open(server.ws, session["id"], account.token)
+    question = await client.question()
+    await client.send({"type": "answer.draft", "question_id": question.id, "seq": 1, "text": "   "})
+    await client.until("answer.ack")
+    await client.until("session.ended", timeout=10)
+    await client.close()
+    assert await count(db, AnswerEvaluation) == 0
+
+
 async def test_a_gap_in_an_answer_gets_one_follow_up_question(
     server: ServerThread, http: httpx.AsyncClient, account: Account
 ) -> None:

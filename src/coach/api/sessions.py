@@ -143,7 +143,7 @@ class SessionController(Controller):
         """The whole transcript: plan, questions, answers, drafts, feedback and status."""
         now = runtime.now()
         session = await interviews.owned_session(db, request.user.id, session_id)
-        if await expire_if_over(runtime.sessions, _bus(runtime), session, now):
+        if await expire_if_over(runtime.sessions, _bus(runtime), session, now, runtime.wakeup):
             await db.refresh(session)
         state = await interviews.load_state(db, session, now)
         if session.status == "active" and state.current_question_id is None:

@@ -25,6 +25,7 @@ from coach.domain.questions import AnswerRequest
 from coach.llm.port import Interviewer
 from coach.sandbox.pool import Busy
 from coach.services import interviews
+from coach.services.answers import TIME_UP_FLAG, TIME_UP_KEY
 from coach.services.code_runs import CodeRuns, tests_view
 from coach.services.events import EventBus, publish
 from coach.services.snapshot import feedback_message, question_meta
@@ -122,6 +123,12 @@ class EvaluationWorker:
         if report is not None:
             # The tests decide correctness whoever read the answer: an LLM cannot override them.
             evaluation = apply_tests(evaluation, report)
+        if answer.idempotency_key == TIME_UP_KEY:
+            evaluation = msgspec.structs.replace(
+                evaluation,
+                feedback=f"Submitted when time ran out (your last saved draft). {evaluation.feedback}",
+                flags=[*evaluation.flags, TIME_UP_FLAG],
+            )
         await self._store(job, question, evaluation, report)
         return True
 

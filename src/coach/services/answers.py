@@ -18,6 +18,9 @@ from coach.store import interviews as store
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
 
 RUBRIC_VERSION = "v1"
+TIME_UP_KEY = "time-up"
+"""The idempotency key of a draft submitted because the time box ran out (its feedback says so)."""
+TIME_UP_FLAG = "submitted_at_time_up"
 
 
 @dataclass(slots=True)
@@ -132,6 +135,22 @@ async def submit_answer(
     db.add(evaluation)
     await db.flush()
     return Submitted(answer, evaluation, duplicate=False)
+
+
+async def submit_draft_at_time_up(db: AsyncSession, session: InterviewSession, now: datetime) -> bool:
+    """At time-up, the current question's unsubmitted draft becomes the answer and is evaluated."""
+    question = await store.question_at(db, session.id, session.position)
+    answer = await store.answer_for(db, question.id) if question is not None else None
+    if answer is None or answer.submitted_at is not None or not (answer.draft_text or "").strip():
+        return False
+    text = answer.draft_text or ""
+    if not await store.mark_submitted(
+        db, answer.id, text=text, language=answer.draft_language, key=TIME_UP_KEY, now=now
+    ):
+        return False
+    db.add(AnswerEvaluation(answer_id=answer.id, session_id=session.id, rubric_version=RUBRIC_VERSION))
+    await db.flush()
+    return True
 
 
 async def _replay(db: AsyncSession, answer: InterviewAnswer, key: str) -> Submitted:

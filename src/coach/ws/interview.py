@@ -172,7 +172,7 @@ class Conversation:
         now = self.runtime.now()
         async with self.runtime.sessions() as db:
             session = await interviews.owned_session(db, self.user.id, self.session_id)
-            if await expire_if_over(self.runtime.sessions, self.bus, session, now):
+            if await expire_if_over(self.runtime.sessions, self.bus, session, now, self.runtime.wakeup):
                 await db.refresh(session)
             state = await interviews.load_state(db, session, now)
         coding = [q.question_id for q in state.questions if q.kind == "coding"]
@@ -436,7 +436,9 @@ class Conversation:
         self.tasks.append(self.running)
 
     async def _end(self, reason: EndReason) -> None:
-        await end_and_announce(self.runtime.sessions, self.bus, self.session_id, reason, self.runtime.now())
+        await end_and_announce(
+            self.runtime.sessions, self.bus, self.session_id, reason, self.runtime.now(), self.runtime.wakeup
+        )
 
 
 async def _logged(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
