@@ -61,6 +61,7 @@ async def test_register_interview_feedback_model_answer_dashboard(web: Browser) 
     await web.shot(page, "model-answer")
 
     await page.get_by_test_id("end-interview").click()
+    await page.get_by_test_id("confirm-yes").click()
     await expect(page.get_by_test_id("session-summary")).to_be_visible()
     await web.shot(page, "summary")
 

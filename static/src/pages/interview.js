@@ -53,8 +53,10 @@ export function render(main, { params }) {
   const composerBody = h("div", { class: "composer-body" });
   const draftStatus = h("span", { class: "muted small", "aria-live": "polite", "data-testid": "draft-status" });
   const submitButton = h("button", { type: "button", class: "button", "data-testid": "submit-answer", onclick: () => submit() }, "Submit answer");
-  const nextButton = h("button", { type: "button", class: "button secondary", "data-testid": "next-question", onclick: () => nextQuestion() }, "Next question");
-  const endButton = h("button", { type: "button", class: "button danger", "data-testid": "end-interview", onclick: () => endInterview() }, "End interview");
+  const nextButton = h("button", { type: "button", class: "button secondary", "data-testid": "next-question", onclick: () => askNext() }, "Next question");
+  const endButton = h("button", { type: "button", class: "button danger", "data-testid": "end-interview", onclick: () => askEnd() }, "End interview");
+  // Ending early or skipping an unanswered question cannot be undone: both ask first, in the page.
+  const confirmBox = h("div", { class: "confirm-bar", role: "alertdialog", "aria-modal": "false", hidden: true, "data-testid": "confirm-bar" });
   const composerHintId = nextId("composer-hint");
   const composerHint = h("p", { class: "hint", id: composerHintId }, `${SUBMIT_SHORTCUT} submits.`);
   const composer = h(
@@ -65,7 +67,7 @@ export function render(main, { params }) {
     h("div", { class: "composer-actions" }, submitButton, draftStatus),
   );
   const summaryBox = h("div", { class: "summary-box", "data-testid": "summary-box" });
-  const controls = h("div", { class: "room-controls" }, nextButton, endButton);
+  const controls = h("div", { class: "room-controls" }, confirmBox, nextButton, endButton);
 
   main.append(
     h(
@@ -345,6 +347,38 @@ export function render(main, { params }) {
     socket.send({ type: "answer.submit", ...pendingSubmit });
   }
 
+  function askConfirm(message, yesLabel, onYes) {
+    const labelId = nextId("confirm");
+    confirmBox.setAttribute("aria-labelledby", labelId);
+    const no = h("button", { type: "button", class: "button secondary", "data-testid": "confirm-no", onclick: () => closeConfirm() }, "Keep going");
+    const yes = h("button", { type: "button", class: "button danger", "data-testid": "confirm-yes", onclick: () => { closeConfirm(); onYes(); } }, yesLabel);
+    replace(confirmBox, h("p", { id: labelId, class: "confirm-text" }, message), h("div", { class: "confirm-actions" }, yes, no));
+    confirmBox.hidden = false;
+    no.focus();
+  }
+
+  function closeConfirm() {
+    confirmBox.hidden = true;
+    confirmBox.replaceChildren();
+  }
+
+  function askEnd() {
+    if (model.ended) return;
+    const unanswered = model.questions.filter((q) => !q.answer?.submitted && !q.submitting).length;
+    const left = (model.session?.total_questions || 0) - model.questions.length + unanswered;
+    const detail = left > 0 ? ` ${left === 1 ? "One question is" : `${left} questions are`} not answered and will not be scored.` : "";
+    askConfirm(`End the interview now?${detail}`, "End interview", endInterview);
+  }
+
+  function askNext() {
+    const q = currentQuestion(model);
+    if (q && q.status === "ready" && !q.answer?.submitted && !q.submitting) {
+      askConfirm("Skip this question without answering? It will not be scored.", "Skip question", nextQuestion);
+      return;
+    }
+    nextQuestion();
+  }
+
   function nextQuestion() {
     if (model.ended) return;
     if (ed.timer) flushDraft();
@@ -406,6 +440,7 @@ export function render(main, { params }) {
 
   function drawControls() {
     const ended = Boolean(model.ended);
+    if (ended) closeConfirm();
     composer.hidden = ended;
     nextButton.hidden = ended;
     endButton.hidden = ended;
