@@ -68,10 +68,6 @@ class CodeRuns:
         """The bank questions whose code can be run here (none when the sandbox is off)."""
         return tuple(sorted(load_specs())) if self.sandbox.available() else ()
 
-    def runnable(self, meta: QuestionMeta) -> bool:
-        """Whether the Run button can run this question's code here."""
-        return self.sandbox.available() and self.spec_of(meta) is not None
-
     async def run(
         self,
         session_id: uuid.UUID,
