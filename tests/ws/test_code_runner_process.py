@@ -62,28 +62,33 @@ async def test_runs_go_to_a_runner_process_and_none_up_means_not_run(
     nobody = await run(client, qid, CORRECT)
     assert nobody["status"] == "unavailable"
     assert "no code runner is up" in nobody["message"]
+    # Submitted while no runner is up: the evaluation waits for one instead of scoring "not run".
+    await client.send(
+        {
+            "type": "answer.submit",
+            "question_id": qid,
+            "text": CORRECT,
+            "language": "python",
+            "idempotency_key": "k",
+        }
+    )
+    await client.until("answer.ack")
+    with pytest.raises(TimeoutError):
+        await client.until("feedback", timeout=3)
 
     runner = CoachProcess(["runner", "--slots", "2"], runner_env(settings), tmp_path / "runner.log")
     try:
         await wait_for_runner(settings)
+        feedback = await client.until("feedback", timeout=RUN_TIMEOUT)
+        assert feedback["tests"]["status"] == "passed", (feedback, runner.output())
+        assert feedback["score"] >= 7.0
+        assert "code_not_run" not in feedback["flags"]
+
         await asyncio.sleep(2.5)  # the app caches the runner count for 2 s
         passed = await run(client, qid, CORRECT)
         assert passed["status"] == "passed", (passed, runner.output())
         failed = await run(client, qid, BUGGY, input="[[3,4], 6]")
         assert failed["status"] == "failed"
-
-        await client.send(
-            {
-                "type": "answer.submit",
-                "question_id": qid,
-                "text": CORRECT,
-                "language": "python",
-                "idempotency_key": "k",
-            }
-        )
-        feedback = await client.until("feedback", timeout=RUN_TIMEOUT)
-        assert feedback["tests"]["status"] == "passed"
-        assert feedback["score"] >= 7.0
     finally:
         code = runner.stop()
         await client.close()

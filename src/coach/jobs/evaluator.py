@@ -24,6 +24,7 @@ from coach.domain.judge.report import JudgeReport, summary
 from coach.domain.questions import AnswerRequest
 from coach.llm.port import Interviewer
 from coach.sandbox.pool import Busy
+from coach.sandbox.remote import RunnerAway
 from coach.services import interviews
 from coach.services.answers import TIME_UP_FLAG, TIME_UP_KEY
 from coach.services.code_runs import CodeRuns, tests_view
@@ -35,6 +36,10 @@ from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuest
 from coach.store.types import utcnow
 
 log = logging.getLogger("coach.worker")
+
+
+RUNNER_RETRY_SECONDS = 5.0
+"""First wait before testing an answer again while no code runner is up (then 10 s, 15 s, …, 60 s)."""
 
 
 class _GivenBack(Exception):
@@ -136,20 +141,28 @@ class EvaluationWorker:
         """The answer's test results (None: not a judged question); a sandbox busy for long retries later."""
         if self.code_runs is None:
             return None
+        # While attempts remain, a runner that is away (a restart) means "later", not "not run".
+        wait = job.attempts < self.max_attempts
         try:
-            return await self.code_runs.test(meta, answer.language, answer.text or "")
+            return await self.code_runs.test(meta, answer.language, answer.text or "", wait_for_runner=wait)
         except Busy as busy:
-            async with self.sessions() as db:
-                await eval_store.give_back(
-                    db,
-                    job.id,
-                    owner=self.owner,
-                    now=self.clock(),
-                    error=str(busy),
-                    retry_at=self.clock() + timedelta(seconds=busy.retry_after_seconds),
-                )
-                await db.commit()
+            await self._later(job, str(busy), busy.retry_after_seconds)
             raise _GivenBack from busy
+        except RunnerAway as away:
+            await self._later(job, str(away), min(60.0, RUNNER_RETRY_SECONDS * job.attempts))
+            raise _GivenBack from away
+
+    async def _later(self, job: AnswerEvaluation, reason: str, seconds: float) -> None:
+        async with self.sessions() as db:
+            await eval_store.give_back(
+                db,
+                job.id,
+                owner=self.owner,
+                now=self.clock(),
+                error=reason,
+                retry_at=self.clock() + timedelta(seconds=seconds),
+            )
+            await db.commit()
 
     async def _evaluate(self, job: AnswerEvaluation, request: AnswerRequest) -> Evaluation | None:
         try:

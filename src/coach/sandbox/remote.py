@@ -36,6 +36,10 @@ SLACK_SECONDS = 10.0
 """Beyond the steps' own wall limits: queueing in the runner, launching, passing the files."""
 
 
+class RunnerAway(SandboxUnavailable):
+    """No runner is up, or none answered: likely for a while only (a deploy, a restart)."""
+
+
 class _Job(msgspec.Struct, frozen=True):
     id: str
     files: dict[str, bytes]
@@ -88,7 +92,7 @@ class RemoteSandbox:
     async def run(self, files: Mapping[str, bytes], steps: Sequence[Step]) -> list[StepResult]:
         """Queue the run for a runner and wait for its results; `Busy` when the queue is full."""
         if await self.runners() == 0:
-            raise SandboxUnavailable("no code runner is up (start `coach runner`)")
+            raise RunnerAway("no code runner is up (start `coach runner`)")
         waiting = int(await self._redis.llen(self._jobs))
         if waiting >= self._queue * max(1, self._runners):
             raise Busy(max(1, math.ceil(waiting / max(1, self._runners))))
@@ -102,7 +106,7 @@ class RemoteSandbox:
             with contextlib.suppress(Exception):
                 await self._redis.delete(reply_key)
         if popped is None:
-            raise SandboxUnavailable("the code runner did not answer in time")
+            raise RunnerAway("the code runner did not answer in time")
         reply = _decode_reply(_raw(popped[1]))
         if reply.status == "busy":
             raise Busy(reply.retry_after_seconds)

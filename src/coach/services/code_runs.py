@@ -26,6 +26,7 @@ from coach.judge.specs import load_specs, spec_for
 from coach.sandbox.bubblewrap import SandboxUnavailable
 from coach.sandbox.pool import Busy
 from coach.sandbox.port import Sandbox
+from coach.sandbox.remote import RunnerAway
 from coach.sandbox.toolchains import find_binaries
 from coach.store.types import utcnow
 
@@ -183,11 +184,15 @@ class CodeRuns:
         found = await asyncio.gather(*(self.last_run(session_id, q) for q in question_ids))
         return {q: run for q, run in zip(question_ids, found, strict=True) if run is not None}
 
-    async def test(self, meta: QuestionMeta, language: str | None, code: str) -> JudgeReport | None:
+    async def test(
+        self, meta: QuestionMeta, language: str | None, code: str, *, wait_for_runner: bool = False
+    ) -> JudgeReport | None:
         """Run a submitted answer against every test; None when the question has no tests.
 
         A busy sandbox is waited for (the evaluation is a background job); an unknown language or a
         server without the sandbox gives an `unavailable` report, so the feedback says it was not run.
+        With `wait_for_runner`, a remote runner that is away raises `RunnerAway` (try again later)
+        instead of giving that report.
         """
         spec = self.spec_of(meta)
         if spec is None:
@@ -200,6 +205,10 @@ class CodeRuns:
         while True:
             try:
                 return await judge(spec, lang, code, self.sandbox, cases="all")
+            except RunnerAway:
+                if wait_for_runner:
+                    raise
+                return JudgeReport(spec.id, lang, "unavailable")
             except SandboxUnavailable:
                 return JudgeReport(spec.id, lang, "unavailable")
             except Busy as busy:
