@@ -124,7 +124,7 @@ async def test_run_shows_each_example_and_a_custom_input_checked_against_the_ref
     assert failed["total"] == 4
 
     await client.close()
-    again = await Client.open(server.ws, _session_id(client, qid), account.token)
+    again = await Client.open(server.ws, _session_id(client), account.token)
     state = await again.until("session.state")
     [view] = [q for q in state["questions"] if q["question_id"] == qid]
     assert view["last_run"]["run_id"] == failed["run_id"]
@@ -133,7 +133,7 @@ async def test_run_shows_each_example_and_a_custom_input_checked_against_the_ref
     await again.close()
 
 
-def _session_id(client: Client, question_id: str) -> str:
+def _session_id(client: Client) -> str:
     state = next(m for m in client.seen if m["type"] == "session.state")
     return str(state["session"]["id"])
 
@@ -203,7 +203,7 @@ async def test_submit_runs_every_test_and_the_score_follows_them(
     assert feedback["tests"]["large_case_ms"] is not None
     assert feedback["score"] >= 7.0, feedback
     assert feedback["strengths"][0].startswith("Correct: passes all")
-    history = await http.get(f"/api/sessions/{_session_id(client, qid)}", headers=account.headers)
+    history = await http.get(f"/api/sessions/{_session_id(client)}", headers=account.headers)
     assert history.status_code == 200
     assert _find_tests(history.json()) == feedback["tests"]
     await client.close()

@@ -335,17 +335,22 @@ async def test_flooding_the_socket_is_rate_limited(
     await client.close()
 
 
+async def end_in(db: async_sessionmaker[AsyncSession], session_id: str, seconds: float) -> None:
+    """Shorten a session's time box so it ends `seconds` from now."""
+    async with db() as s:
+        await s.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == uuid.UUID(session_id))  # type: ignore[arg-type]
+            .values(ends_at=utcnow() + timedelta(seconds=seconds))
+        )
+        await s.commit()
+
+
 async def test_the_session_ends_by_itself_when_time_is_up(
     server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
 ) -> None:
     session = await new_session(http, account)
-    async with db() as s:
-        await s.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == uuid.UUID(session["id"]))  # type: ignore[arg-type]
-            .values(ends_at=utcnow() + timedelta(seconds=1.5))
-        )
-        await s.commit()
+    await end_in(db, session["id"], 1.5)
     client = await Client.open(server.ws, session["id"], account.token)
     question = await client.question()
     await client.send(
@@ -364,13 +369,7 @@ async def test_at_time_up_the_unsubmitted_draft_is_submitted_and_graded(
     server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
 ) -> None:
     session = await new_session(http, account)
-    async with db() as s:
-        await s.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == uuid.UUID(session["id"]))  # type: ignore[arg-type]
-            .values(ends_at=utcnow() + timedelta(seconds=3))
-        )
-        await s.commit()
+    await end_in(db, session["id"], 3)
     client = await Client.open(server.ws, session["id"], account.token)
     question = await client.question()
     await client.send({"type": "answer.draft", "question_id": question.id, "seq": 1, "text": GOOD_ANSWER})
@@ -397,13 +396,7 @@ async def test_an_empty_draft_is_not_submitted_at_time_up(
     server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
 ) -> None:
     session = await new_session(http, account)
-    async with db() as s:
-        await s.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == uuid.UUID(session["id"]))  # type: ignore[arg-type]
-            .values(ends_at=utcnow() + timedelta(seconds=2))
-        )
-        await s.commit()
+    await end_in(db, session["id"], 2)
     client = await Client.open(server.ws, session["id"], account.token)
     question = await client.question()
     await client.send({"type": "answer.draft", "question_id": question.id, "seq": 1, "text": "   "})

@@ -153,6 +153,7 @@ class EvaluationWorker:
             raise _GivenBack from away
 
     async def _later(self, job: AnswerEvaluation, reason: str, seconds: float) -> None:
+        """Give the job back to the queue, due again in `seconds` (another attempt)."""
         async with self.sessions() as db:
             await eval_store.give_back(
                 db,
@@ -175,16 +176,7 @@ class EvaluationWorker:
             log.warning("evaluation %s attempt %d failed: %s", job.id, job.attempts, reason)
         if job.attempts < self.max_attempts:
             delay = min(30.0, 2.0**job.attempts) * (0.5 + random.random() / 2)
-            async with self.sessions() as db:
-                await eval_store.give_back(
-                    db,
-                    job.id,
-                    owner=self.owner,
-                    now=self.clock(),
-                    error=reason,
-                    retry_at=self.clock() + timedelta(seconds=delay),
-                )
-                await db.commit()
+            await self._later(job, reason, delay)
             return None
         if self.fallback is not None and self.fallback is not self.interviewer:
             fallback = await self.fallback.evaluate(request)
