@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request
@@ -34,14 +33,13 @@ from coach.auth.jwt import build_jwt_auth, issue_token
 from coach.broker.bus import ChannelsBus
 from coach.broker.channels_backend import ResilientRedisPubSubBackend
 from coach.logs import configure_logging
+from coach.resources import web_dist
 from coach.runtime import Runtime
 from coach.settings import Settings
 from coach.store.types import utcnow
 from coach.ws.admin import admin_live_socket
 from coach.ws.interview import interview_socket
 from coach.ws.watch import SocketWatch, auth_channel
-
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "dist"
 
 
 def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
@@ -115,11 +113,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         admin_live_socket,
         MetricsController,
     ]
-    if STATIC_DIR.is_dir():
+    static_dir = web_dist()
+    if static_dir.is_dir():
         route_handlers.append(
             create_static_files_router(
                 path="/",
-                directories=[STATIC_DIR],
+                directories=[static_dir],
                 html_mode=True,
                 opt={"exclude_from_auth": True},
                 include_in_schema=False,

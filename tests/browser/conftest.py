@@ -19,7 +19,8 @@ from playwright.async_api import Browser as PwBrowser
 from playwright.async_api import BrowserContext, ConsoleMessage, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.app import STATIC_DIR, create_app
+from coach import resources
+from coach.app import create_app
 from coach.services.admin import grant_admin
 from coach.settings import Settings
 from tests.support.server import ServerThread, free_port
@@ -114,12 +115,12 @@ class Browser:
 
 @pytest.fixture
 def web_dist() -> Path:
-    index = STATIC_DIR / "index.html"
+    index = resources.web_dist() / "index.html"
     if not index.is_file():
         pytest.fail(
             f"{index} is missing: build the web app first (`make web`, or `cd static && npm ci && npm run build`)."
         )
-    return STATIC_DIR
+    return resources.web_dist()
 
 
 @pytest.fixture

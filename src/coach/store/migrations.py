@@ -11,13 +11,13 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-ROOT = Path(__file__).resolve().parents[3]
+from coach.resources import migrations_root
 
 
 def alembic_config(database_url: str) -> Config:
     """Alembic config for the checkout's migrations, pointed at `database_url`."""
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config = Config(str(migrations_root() / "alembic.ini"))
+    config.set_main_option("script_location", str(migrations_root() / "alembic"))
     config.attributes["database_url"] = database_url
     return config
 
