@@ -147,3 +147,47 @@ def test_generated_cases_are_deterministic(question_id: str) -> None:
             assert msgspec.json.encode(generate(random.Random(case.seed), case.size)) == msgspec.json.encode(
                 first
             )
+
+
+_DRIVEN = b"""
+id = "x"
+params = [{ name = "a", type = "int" }]
+returns = "int"
+[entry]
+python = { name = "Counter" }
+javascript = { name = "Counter" }
+java = { name = "Counter" }
+go = { name = "Counter" }
+[driver]
+python = "def judge_driver(a):\\n    return Counter().add(a)\\n"
+javascript = "function judgeDriver(a) { return new Counter().add(a); }"
+java = "class JudgeDriver { static int run(int a) { return new Counter().add(a); } }"
+go = "func judgeDriver(a int) int { return (&Counter{}).Add(a) }"
+[[examples]]
+input = "[1]"
+output = "1"
+"""
+
+
+def test_a_driver_is_parsed_per_language() -> None:
+    spec = decode_spec(_DRIVEN)
+    assert set(spec.driver) == set(LANGUAGES)
+    assert "judge_driver" in spec.driver["python"]
+
+
+def test_a_driver_missing_a_language_is_refused() -> None:
+    toml = _DRIVEN.replace(b'go = "func judgeDriver(a int) int { return (&Counter{}).Add(a) }"\n', b"")
+    with pytest.raises(SpecError, match="every language"):
+        decode_spec(toml)
+
+
+def test_a_driver_on_a_design_question_is_refused() -> None:
+    toml = _DRIVEN.replace(b'id = "x"\n', b'id = "x"\nkind = "design"\n')
+    with pytest.raises(SpecError, match="kind = function"):
+        decode_spec(toml)
+
+
+def test_driver_specs_compute_expected_outputs_through_the_python_driver() -> None:
+    spec = SPECS["code-e-event-emitter-01"]
+    script = [["on", "a", "h"], ["emit", "a", "1"]]
+    assert trusted.reference_output(spec, [script]) == ["h(1)", "emit a: 1"]

@@ -11,6 +11,7 @@ from coach.sandbox.port import Limits, Step
 from coach.sandbox.toolchains import RESERVING_AS_MB
 
 FILE = "solution.go"
+DRIVER_FILE = "judge_driver.go"
 RUN_ARGV: tuple[str, ...] = ("./judge",)
 NODES_SOURCE = {
     "ListNode": "type ListNode struct {\n\tVal  int\n\tNext *ListNode\n}\n",
@@ -48,6 +49,12 @@ def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int]:
     # A main of the candidate's (a local test) would clash with the harness's.
     code = re.sub(r"^func\s+main\s*\(", "func candidateMain(", code, flags=re.MULTILINE)
     out = {FILE: code.encode(), "judge_main.go": main_source(spec, offset).encode()}
+    if spec.driver:
+        # The spec's trusted driver: `func judgeDriver(...)` in package main beside the code.
+        driver = spec.driver["go"]
+        if not re.search(r"^\s*package\s+main\b", strip_comments(driver), re.MULTILINE):
+            driver = "package main\n\n" + driver
+        out[DRIVER_FILE] = driver.encode()
     missing = [n for n in NODES_SOURCE if not declares(code, rf"^\s*type\s+{n}\b")]
     if missing:
         out["judge_nodes.go"] = ("package main\n\n" + "\n".join(NODES_SOURCE[n] for n in missing)).encode()
@@ -193,7 +200,8 @@ def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
     lines = []
     for k, p in enumerate(spec.params):
         lines.append(f"\tp{k} := {conv.name(spec.type(p.type))}(a[{k}])")
-    call = f"{entry.name}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
+    target = "judgeDriver" if spec.driver else entry.name
+    call = f"{target}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
     returns = spec.type(spec.returns)
     lines.append("\tt0 := time.Now()")
     if entry.error:

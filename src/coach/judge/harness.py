@@ -55,17 +55,23 @@ class Harness:
 def build(spec: JudgeSpec, language: str, code: str) -> Harness:
     """The harness that runs `code` (the candidate's whole answer) for `spec` in `language`."""
     if language == "python":
+        files = {"harness.py": python_harness.SOURCE.encode(), python_harness.FILE: code.encode()}
+        if spec.driver:
+            files[python_harness.DRIVER_FILE] = spec.driver["python"].encode()
         return Harness(
             "python",
-            {"harness.py": python_harness.SOURCE.encode(), python_harness.FILE: code.encode()},
+            files,
             (),
             python_harness.ARGV,
             python_harness.FILE,
         )
     if language == "javascript":
+        files = {"harness.js": js_harness.SOURCE.encode(), js_harness.FILE: code.encode()}
+        if spec.driver:
+            files[js_harness.DRIVER_FILE] = spec.driver["javascript"].encode()
         return Harness(
             "javascript",
-            {"harness.js": js_harness.SOURCE.encode(), js_harness.FILE: code.encode()},
+            files,
             (),
             js_harness.ARGV,
             js_harness.FILE,
@@ -110,6 +116,7 @@ def payload(spec: JudgeSpec, language: str, marker: str, cases: Sequence[tuple[i
     body = {
         "marker": marker,
         "kind": spec.kind,
+        "driver": bool(spec.driver),
         "entry": {
             "name": entry.name,
             "class": entry.class_name,
@@ -137,6 +144,9 @@ def payload(spec: JudgeSpec, language: str, marker: str, cases: Sequence[tuple[i
 def signature(spec: JudgeSpec, language: str) -> str:
     """What the harness calls, in the language's own terms (for messages when the call does not compile)."""
     entry = spec.entry[language]
+    if spec.driver:
+        # The driver calls the starter code's own declarations (a class, a constructor, methods, callbacks).
+        return f"the declarations of the starter code ({entry.name} and its signatures, unchanged)"
     if language == "java":
         return java_harness.signature(spec)
     if language == "go":
@@ -158,11 +168,12 @@ def translate_compile_error(spec: JudgeSpec, harness: Harness, text: str) -> str
     lines: list[str] = []
     in_harness = False
     for line in text.splitlines():
-        if re.search(r"(JudgeMain\.java|judge_main\.go):\d+", line):
+        if re.search(r"(JudgeMain\.java|JudgeDriver\.java|judge_main\.go|judge_driver\.go):\d+", line):
             in_harness = True
         line = re.sub(rf"(?:\./)?{code}:(\d+)", shift, line)
         line = re.sub(
-            r"(?:\./)?(JudgeMain\.java|judge_main\.go|judge_nodes\.go|ListNode\.java|TreeNode\.java):(\d+)",
+            r"(?:\./)?(JudgeMain\.java|JudgeDriver\.java|judge_main\.go|judge_driver\.go|judge_nodes\.go"
+            r"|ListNode\.java|TreeNode\.java):(\d+)",
             "judge harness",
             line,
         )

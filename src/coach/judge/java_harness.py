@@ -68,11 +68,14 @@ def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int, str]:
     main_class = (spec.entry["java"].class_name or "Solution").split(".")[0]
     code_file = (public.group(1) if public else main_class) + ".java"
     main = main_source(spec)
+    # The spec's driver (trusted, `class JudgeDriver { static ... run(...) }`) names types as JudgeMain does.
+    driver = HEADER + spec.driver["java"] if spec.driver else ""
     out = {code_file: (HEADER + code).encode()}
     for node, source in NODES_SOURCE.items():
         if declares(code, rf"\bstatic\s+(?:final\s+)?class\s+{node}\b"):
             # Nested in the candidate's outer class (`static class ListNode` inside Solution).
             main = re.sub(rf"\b{node}\b", f"{main_class}.{node}", main)
+            driver = re.sub(rf"(?<!\.)\b{node}\b", f"{main_class}.{node}", driver)
         elif not declares(code, rf"\b(class|record|interface)\s+{node}\b"):
             out[f"{node}.java"] = source.encode()
     stripped = strip_comments(code)
@@ -84,7 +87,10 @@ def files(spec: JudgeSpec, code: str) -> tuple[dict[str, bytes], int, str]:
             out[f"{name}.java"] = f"import java.util.*;\nclass {name} {{ {fields} }}\n".encode()
         elif where:
             main = re.sub(rf"\b{name}\b", f"{where}.{name}", main)
+            driver = re.sub(rf"(?<!\.)\b{name}\b", f"{where}.{name}", driver)
     out["JudgeMain.java"] = main.encode()
+    if driver:
+        out["JudgeDriver.java"] = driver.encode()
     return out, 1, code_file
 
 
@@ -268,11 +274,12 @@ def _mangle(text: str) -> str:
 
 def _call_function(spec: JudgeSpec, conv: _Converters) -> str:
     entry = spec.entry["java"]
-    lines = ["        Solution s = new Solution();"]
+    lines = [] if spec.driver else ["        Solution s = new Solution();"]
     for k, p in enumerate(spec.params):
         t = spec.type(p.type)
         lines.append(f"        {jtype(t)} p{k} = {conv.name(t)}(a.get({k}));")
-    call = f"s.{entry.name}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
+    target = "JudgeDriver.run" if spec.driver else f"s.{entry.name}"
+    call = f"{target}({', '.join(f'p{k}' for k in range(len(spec.params)))})"
     returns = spec.type(spec.returns)
     lines.append("        long t0 = System.nanoTime();")
     if returns.kind == "void":
@@ -546,7 +553,7 @@ class JudgeMain {
         String text = t.toString();
         for (StackTraceElement e : t.getStackTrace()) {
             String f = e.getFileName();
-            if (f != null && !f.equals("JudgeMain.java") && !f.startsWith("java") && e.getLineNumber() > 0 && !e.getClassName().startsWith("java.")) {
+            if (f != null && !f.equals("JudgeMain.java") && !f.equals("JudgeDriver.java") && !f.startsWith("java") && e.getLineNumber() > 0 && !e.getClassName().startsWith("java.")) {
                 text += " (line " + (e.getLineNumber() - 1) + ")"; break;
             }
         }

@@ -84,7 +84,8 @@ def _reference_output(spec: JudgeSpec, args: Any) -> Any:
     if spec.kind == "function":
         types = spec.param_types()
         values = [conv.arg(t, v) for t, v in zip(types, args, strict=True)]
-        result = namespace[entry.name](*values)
+        target = _driver(spec, namespace) if spec.driver else namespace[entry.name]
+        result = target(*values)
         if spec.mutates:
             position = [p.name for p in spec.params].index(spec.mutates)
             return conv.out(types[position], values[position])
@@ -98,6 +99,23 @@ def _reference_output(spec: JudgeSpec, args: Any) -> Any:
         converted = [conv.arg(spec.type(p.type), v) for p, v in zip(method.params, values, strict=True)]
         results.append(conv.out(spec.type(method.returns), getattr(obj, entry.methods[op])(*converted)))
     return results
+
+
+class JudgeBad(Exception):
+    """What a driver raises when the code under it misbehaves (the sandbox harness's own `Bad`)."""
+
+
+def _driver(spec: JudgeSpec, namespace: dict[str, Any]) -> Callable[..., Any]:
+    """The spec's Python driver over the reference: its globals are a copy of the reference's, as in the harness."""
+    key = (spec.id, "driver")
+    with _lock:
+        if key not in _namespaces:
+            driven = dict(namespace)
+            driven["JudgeBad"] = JudgeBad
+            exec(compile(spec.driver["python"], f"{spec.id}:driver", "exec", dont_inherit=True), driven)  # noqa: S102
+            _namespaces[key] = driven
+        fn: Callable[..., Any] = _namespaces[key]["judge_driver"]
+        return fn
 
 
 class ListNode:

@@ -136,6 +136,11 @@ class JudgeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     solutions: Solutions | None = None
     records: dict[str, str] = {}
     """Named records: name -> `"field: T, ..."`, used in types by their bare name (they may refer to themselves)."""
+    driver: dict[str, str] = {}
+    """Per language, trusted bank code the harness calls instead of the entry point (a function question only):
+    `judge_driver` (Python), `judgeDriver` (JavaScript, Go), `JudgeDriver.run` (Java). It takes the case's
+    decoded `params`, drives the candidate's code (callbacks, clocks, iterators, several instances, round
+    trips) and returns a value of type `returns`, which is checked as any function result is."""
 
     def type(self, text: str) -> Type:
         """A type expression of this spec, parsed (its named records expanded)."""
@@ -224,6 +229,11 @@ def validate_spec(spec: JudgeSpec) -> None:
     missing = [lang for lang in LANGUAGES if lang not in spec.entry]
     if missing:
         raise SpecError(f"{spec.id}: no entry point for {', '.join(missing)}")
+    if spec.driver:
+        if spec.kind != "function":
+            raise SpecError(f"{spec.id}: a driver takes a function question's params (kind = function)")
+        if set(spec.driver) != set(LANGUAGES):
+            raise SpecError(f"{spec.id}: a driver is written in every language: {', '.join(LANGUAGES)}")
     if spec.kind == "function":
         if any(not spec.entry[lang].name for lang in LANGUAGES):
             raise SpecError(f"{spec.id}: a function question names its function in every language")
