@@ -15,9 +15,14 @@ from coach.resources import migrations_root
 
 
 def alembic_config(database_url: str) -> Config:
-    """Alembic config for the checkout's migrations, pointed at `database_url`."""
-    config = Config(str(migrations_root() / "alembic.ini"))
-    config.set_main_option("script_location", str(migrations_root() / "alembic"))
+    """Alembic config for the package's migrations, pointed at `database_url`.
+
+    Built in code, not read from alembic.ini: a wheel ships the scripts but not the ini, which only
+    serves the `alembic` CLI in a checkout (revision file names, sys.path).
+    """
+    config = Config()
+    config.set_main_option("script_location", str(migrations_root()))
+    config.set_main_option("path_separator", "os")
     config.attributes["database_url"] = database_url
     return config
 
