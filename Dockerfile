@@ -9,6 +9,23 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY static/ ./
 RUN npm run build
 
+# ---- the wheel: src/, alembic/ and the web build in one package, plus uv.lock's pins ------------
+FROM python:3.11-slim AS wheel
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_PYTHON_DOWNLOADS=never
+# The uv the Makefile pins (pyproject's [tool.uv] required-version).
+RUN pip install uv==0.13.9
+WORKDIR /src
+COPY pyproject.toml uv.lock README.md ./
+# Exactly the versions (and hashes) uv.lock pins for the app's dependencies, without the dev extra.
+RUN uv export --frozen --no-emit-project --format requirements-txt --output-file /dist/requirements.txt
+COPY src/ src/
+COPY alembic/ alembic/
+COPY --from=web /src/static/dist static/dist
+# The wheel carries the migrations as coach/migrations and the web build as coach/web (pyproject.toml).
+RUN uv build --wheel --out-dir /dist
+
 # ---- the Python app ---------------------------------------------------------------------------
 FROM python:3.11-slim AS app
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,16 +36,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     COACH_HOST=0.0.0.0 \
     COACH_PORT=8000
 WORKDIR /app
-# Dependencies first (a layer that survives code changes), then the project itself.
-COPY pyproject.toml README.md ./
-COPY src/ src/
-COPY alembic/ alembic/
-COPY alembic.ini ./
-# Editable on purpose: migrations (alembic/) and static/dist are found relative to src/coach,
-# so the package must run from /app/src, not from site-packages.
-RUN pip install -e . && useradd --system --uid 10001 --home-dir /app coach
-# create_app serves static/dist next to the source tree (src/coach/../../static/dist).
-COPY --from=web /src/static/dist static/dist
+# Dependencies first (a layer that survives code changes): uv.lock's pins, hash-checked.
+COPY --from=wheel /dist/requirements.txt /tmp/requirements.txt
+RUN pip install --no-deps --require-hashes -r /tmp/requirements.txt && rm /tmp/requirements.txt
+# Then the project itself, non-editable: no source tree in the image, only site-packages/coach.
+COPY --from=wheel /dist/coach-*.whl /tmp/
+RUN pip install --no-deps /tmp/coach-*.whl && rm /tmp/coach-*.whl \
+    && useradd --system --uid 10001 --home-dir /app coach
 USER coach
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
