@@ -229,21 +229,32 @@ if (isMainThread) {
     }
     return [results, took];
   };
+  // A driver may return a promise (asynchronous code under test): the case waits for it.
+  const callDriver = async (args) => {
+    const values = payload.params.map((t, i) => arg(t, args[i]));
+    const started = now();
+    let result = target(...values);
+    if (result !== null && typeof result === "object" && typeof result.then === "function") result = await result;
+    const took = now() - started;
+    return [out(payload.returns, result), took];
+  };
   const run = payload.kind === "function" ? callFunction : callDesign;
-  for (const c of payload.cases) {
-    const rec = { i: c.i };
-    try {
-      const [value, took] = run(c.args);
-      rec.ok = true; rec.out = value; rec.ms = took;
-    } catch (e) {
-      rec.ok = false;
-      rec.raised = !(e instanceof Bad);
-      rec.err = e instanceof Bad ? e.message : where(e);
+  (async () => {
+    for (const c of payload.cases) {
+      const rec = { i: c.i };
+      try {
+        const [value, took] = payload.driver ? await callDriver(c.args) : run(c.args);
+        rec.ok = true; rec.out = value; rec.ms = took;
+      } catch (e) {
+        rec.ok = false;
+        rec.raised = !(e instanceof Bad);
+        rec.err = e instanceof Bad ? e.message : where(e);
+      }
+      rec.stdout = takeCaptured();
+      emit(rec);
     }
-    rec.stdout = takeCaptured();
-    emit(rec);
-  }
-  emit({ done: true });
+    emit({ done: true });
+  })();
 }
 """
 
