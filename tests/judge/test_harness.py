@@ -347,3 +347,51 @@ async def test_char_grids_are_one_character_strings(language: str, sandbox: Bubb
 
     report = await judge(decode_spec(CHAR_SPEC), language, CHAR_CODE[language], sandbox)
     assert report.status == "passed", (report.compile_error, [(c.message, c.actual) for c in report.cases])
+
+
+SERIALIZE_TREE = SPECS["code-h-serialize-tree-01"]
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "reason"),
+    [
+        (
+            "python",
+            "def serialize(root):\n    return None\n\ndef deserialize(data):\n    return None\n",
+            "not a string",
+        ),
+        (
+            "javascript",
+            "function serialize(root) { return 7; }\nfunction deserialize(data) { return null; }\n",
+            "not a string",
+        ),
+        (
+            "java",
+            "class Solution {\n    static class TreeNode { int val; TreeNode left, right; TreeNode(int v) { val = v; } }\n"
+            "    public String serialize(TreeNode root) { return null; }\n"
+            "    public TreeNode deserialize(String data) { return null; }\n}\n",
+            "not a string",
+        ),
+        (
+            "go",
+            'import "strings"\n\nfunc serialize(root *TreeNode) string { return strings.Repeat("#", 1000) }\n\n'
+            "func deserialize(data string) *TreeNode { return nil }\n",
+            "over 64 a node",
+        ),
+    ],
+)
+async def test_a_driver_that_refuses_the_codes_answer_fails_the_case_without_counting_as_raising(
+    language: str, code: str, reason: str, sandbox: BubblewrapSandbox
+) -> None:
+    report = await judge(SERIALIZE_TREE, language, code, sandbox, cases="visible")
+    first = report.cases[0]
+    assert first.status == "error", first
+    assert reason in first.message
+
+
+async def test_a_signature_the_driver_cannot_call_is_explained(sandbox: BubblewrapSandbox) -> None:
+    code = "class EventEmitter {\n    public void on(String event) {}\n}\n"
+    report = await judge(SPECS["code-e-event-emitter-01"], "java", code, sandbox, cases="visible")
+    assert report.status == "compile_error"
+    assert "declarations of the starter code" in report.compile_error
+    assert "JudgeDriver" not in report.compile_error
