@@ -21,12 +21,12 @@ import httpx
 
 from coach.app import create_app
 from coach.auth.passwords import PasswordHasher
+from coach.clock import utcnow
 from coach.commands import demo_data as demo
 from coach.settings import Settings
 from coach.store import analytics as analytics_store
 from coach.store import migrations
 from coach.store.engine import create_engine, create_session_factory
-from coach.store.types import utcnow
 from tests.support.server import ServerThread
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"

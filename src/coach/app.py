@@ -7,10 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.cors import CORSConfig
-from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -21,7 +18,7 @@ from coach.api.admin import AdminController
 from coach.api.analytics import AnalyticsController
 from coach.api.auth import AuthController, auth_cookie
 from coach.api.csrf import check_csrf
-from coach.api.deps import provide_db, provide_runtime
+from coach.api.deps import dependencies
 from coach.api.errors import EXCEPTION_HANDLERS
 from coach.api.health import HealthController
 from coach.api.http import needs_renewal, request_id_middleware, response_hook
@@ -30,16 +27,12 @@ from coach.api.metrics import MetricsController, prometheus_config
 from coach.api.openapi import StrictStructSchemaPlugin, state_public_operations
 from coach.api.sessions import SessionController
 from coach.auth.jwt import build_jwt_auth, issue_token
-from coach.broker.bus import ChannelsBus
-from coach.broker.channels_backend import ResilientRedisPubSubBackend
 from coach.logs import configure_logging
 from coach.resources import web_dist
 from coach.runtime import Runtime
 from coach.settings import Settings
-from coach.store.types import utcnow
 from coach.ws.admin import admin_live_socket
 from coach.ws.interview import interview_socket
-from coach.ws.watch import SocketWatch, auth_channel
 
 
 def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
@@ -53,7 +46,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     if configure_logs:
         configure_logging(settings.log_level, settings.json_logs)
     runtime = Runtime.build(settings)
-    jwt_auth = build_jwt_auth(runtime)
+    jwt_auth = build_jwt_auth(settings, runtime.logouts, runtime.revocations, runtime.find_user)
     lifetime = settings.access_token_lifetime
 
     def renew(scope: Any) -> str | None:
@@ -71,23 +64,10 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         check_throttle_handler=_is_rate_limited,
     )
 
-    channels = ChannelsPlugin(
-        backend=(
-            ResilientRedisPubSubBackend(
-                redis=runtime.redis, key_prefix=f"{settings.redis_namespace}:channels"
-            )
-            if runtime.redis is not None
-            else MemoryChannelsBackend()
-        ),
-        arbitrary_channels_allowed=True,
-        # Past this many unsent events a subscriber drops the oldest; its socket resyncs from the snapshot.
-        subscriber_max_backlog=256,
-        subscriber_backlog_strategy="dropleft",
-    )
-    runtime.attach_bus(ChannelsBus(channels, settings.redis_namespace))
-    runtime.sockets = SocketWatch(
-        channels, auth_channel(settings.redis_namespace), runtime.token_holds, utcnow
-    )
+    channels = runtime.channels
+    sockets = runtime.sockets
+    assert channels is not None, "an app runtime is built serving"
+    assert sockets is not None, "an app runtime is built serving"
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
@@ -97,8 +77,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         try:
             yield
         finally:
-            if runtime.sockets is not None:
-                await runtime.sockets.aclose()
+            await sockets.aclose()
             await runtime.presence.aclose()
             await runtime.aclose()
 
@@ -136,7 +115,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     app = Litestar(
         route_handlers=route_handlers,
-        dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False), "db": Provide(provide_db)},
+        dependencies=dependencies(runtime),
         on_app_init=[jwt_auth.on_app_init],
         middleware=[request_id_middleware, rate_limit.middleware, prometheus_config().middleware],
         before_request=check_csrf,
@@ -172,7 +151,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     app.state.runtime = runtime
     app.state.jwt_auth = jwt_auth
-    app.state.settings = settings
     app.state.allowed_origins = set(origins)
     state_public_operations(app)
     return app

@@ -62,13 +62,13 @@ def worker(concurrency: int) -> None:
     """Run evaluation workers (set COACH_RUN_WORKER=false on app instances when you run these)."""
     import asyncio
 
-    from coach.jobs.runner import run_workers
     from coach.logs import configure_logging
     from coach.runtime import Runtime
+    from coach.worker_process import run_workers
 
     settings = _settings()
     configure_logging(settings.log_level, settings.json_logs)
-    asyncio.run(run_workers(Runtime.build(settings), concurrency))
+    asyncio.run(run_workers(Runtime.build(settings, serving=False), concurrency))
 
 
 @main.command()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
+from functools import partial
 from typing import Any
 
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.security.jwt import Token
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -21,48 +24,96 @@ from coach.auth.access import LogoutStamps, token_holds
 from coach.auth.passwords import PasswordHasher
 from coach.auth.revocation import RevocationList
 from coach.auth.throttle import CounterStore, GlobalLimit, LoginGuard, MemoryCounterStore, RedisCounterStore
+from coach.auth.watch import SocketWatch, auth_channel
+from coach.broker.bus import ChannelsBus, RedisBus
+from coach.broker.channels_backend import ResilientRedisPubSubBackend
 from coach.broker.presence import Presence
 from coach.broker.wakeup import LocalWakeup, RedisWakeup, Wakeup
+from coach.clock import Clock, utcnow
 from coach.jobs.evaluator import EvaluationWorker
+from coach.jobs.expiry import sweep_expired
 from coach.llm.bank_loader import load_bank
 from coach.llm.factory import build_interviewers
 from coach.llm.offline import OfflineInterviewer
 from coach.llm.port import Interviewer
 from coach.metrics import Metrics
-from coach.sandbox.factory import DisabledSandbox, create_sandbox
+from coach.sandbox.factory import DisabledSandbox, local_sandbox
 from coach.sandbox.port import Sandbox
 from coach.sandbox.remote import RemoteSandbox
 from coach.services.asking import Asker
 from coach.services.code_runs import CodeRuns
 from coach.services.events import EventBus
+from coach.services.interview_cases import InterviewCases
+from coach.services.unit_of_work import Transactions
 from coach.settings import Settings
 from coach.store.engine import create_engine, create_session_factory
-from coach.store.types import utcnow
-from coach.ws.watch import SocketWatch
+from coach.store.models import User
+from coach.store.users import get_user
 
 log = logging.getLogger("coach.runtime")
 
 
-def local_sandbox(settings: Settings) -> Sandbox:
-    """This process's own bounded bubblewrap sandbox (or a disabled one, with the log line saying why)."""
-    return create_sandbox(
-        env=settings.environment,
-        concurrency=settings.sandbox_concurrency,
-        queue=settings.sandbox_queue,
-        max_wait_seconds=settings.sandbox_max_wait,
-        bwrap=settings.sandbox_bwrap,
-        work_dir=Path(settings.sandbox_work_dir) if settings.sandbox_work_dir else None,
-        cgroup_v2_dir=Path(settings.sandbox_cgroup_dir) if settings.sandbox_cgroup_dir else None,
+def _spawn(tasks: set[asyncio.Task[Any]], coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    task = asyncio.create_task(coro, name=name)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    return task
+
+
+def connect_redis(settings: Settings) -> Redis | None:
+    """The process's Redis client (None without REDIS_URL); it connects on first use."""
+    if not settings.redis_url:
+        return None
+    return Redis(
+        # A burst of handshakes must wait for a pooled connection, not fail with
+        # "Too many connections" (which would refuse logins and sockets).
+        connection_pool=BlockingConnectionPool.from_url(
+            settings.redis_url,
+            max_connections=settings.redis_max_connections,
+            timeout=5,
+            socket_timeout=10,
+            socket_connect_timeout=3,
+            health_check_interval=15,
+            retry_on_timeout=True,
+        )
     )
 
 
-@dataclass
+def channels_plugin(settings: Settings, redis: Redis | None) -> ChannelsPlugin:
+    """The app's pub/sub: Redis across instances, in memory for one."""
+    return ChannelsPlugin(
+        backend=(
+            ResilientRedisPubSubBackend(redis=redis, key_prefix=f"{settings.redis_namespace}:channels")
+            if redis is not None
+            else MemoryChannelsBackend()
+        ),
+        arbitrary_channels_allowed=True,
+        # Past this many unsent events a subscriber drops the oldest; its socket resyncs from the snapshot.
+        subscriber_max_backlog=256,
+        subscriber_backlog_strategy="dropleft",
+    )
+
+
+class _NoBus:
+    """Without Redis a worker process cannot reach the app's sockets; feedback waits in the database."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
+    async def publish(self, channel: str, data: bytes) -> None:
+        return None
+
+
+@dataclass(frozen=True, eq=False)
 class Runtime:
-    """Engine, Redis, stores, interviewers and the job wake-up that handlers and workers share."""
+    """Engine, Redis, stores, interviewers, the bus and the use cases that handlers and workers share.
+
+    Built once (`build`), never changed afterwards; every part that tells time holds the same `clock`.
+    """
 
     settings: Settings
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    db_sessions: async_sessionmaker[AsyncSession]
     redis: Redis | None
     stores: dict[str, Store]
     hasher: PasswordHasher
@@ -75,73 +126,90 @@ class Runtime:
     wakeup: Wakeup
     code_runs: CodeRuns
     """Candidates' code run in the sandbox: the Run button and the tests on submit."""
-    bus: EventBus | None = None
-    clock: Callable[[], datetime] = utcnow
-    asker: Asker | None = None
-    sockets: SocketWatch | None = None
-    """Open sockets by user, closed on logout from any instance (attached by the app)."""
-    presence: Presence = field(default_factory=lambda: Presence(None, "coach"))
+    bus: EventBus
+    clock: Clock
+    transactions: Transactions
+    asker: Asker
+    interviews: InterviewCases
+    channels: ChannelsPlugin | None
+    """The app's pub/sub plugin (None in a worker process, which publishes straight to Redis)."""
+    sockets: SocketWatch | None
+    """Open sockets by user, closed on logout from any instance (None in a worker process)."""
+    presence: Presence
     metrics: Metrics = field(default_factory=Metrics)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
-    def build(cls, settings: Settings) -> Runtime:
-        """Create every resource lazily: nothing connects until first use."""
+    def build(cls, settings: Settings, *, serving: bool = True) -> Runtime:
+        """Create every resource lazily: nothing connects until first use.
+
+        `serving` builds the app's channels plugin and socket watch; a worker process
+        (`serving=False`) publishes with plain Redis PUBLISH instead.
+        """
         engine = create_engine(settings)
-        redis = (
-            Redis(
-                # A burst of handshakes must wait for a pooled connection, not fail with
-                # "Too many connections" (which would refuse logins and sockets).
-                connection_pool=BlockingConnectionPool.from_url(
-                    settings.redis_url,
-                    max_connections=settings.redis_max_connections,
-                    timeout=5,
-                    socket_timeout=10,
-                    socket_connect_timeout=3,
-                    health_check_interval=15,
-                    retry_on_timeout=True,
-                )
-            )
-            if settings.redis_url
-            else None
-        )
+        redis = connect_redis(settings)
+        namespace = settings.redis_namespace
         stores: dict[str, Store] = {}
         for name in ("rate_limit", "revoked", "cache", "runs"):
             if redis is not None:
                 stores[name] = RedisStore(
-                    redis, namespace=f"{settings.redis_namespace}:{name}", handle_client_shutdown=False
+                    redis, namespace=f"{namespace}:{name}", handle_client_shutdown=False
                 )
             else:
                 stores[name] = MemoryStore()
         counters: CounterStore = (
-            RedisCounterStore(
-                redis, namespace=f"{settings.redis_namespace}:login_guard", handle_client_shutdown=False
-            )
+            RedisCounterStore(redis, namespace=f"{namespace}:login_guard", handle_client_shutdown=False)
             if redis is not None
             else MemoryCounterStore()
         )
         stores["login_guard"] = counters
         interviewer, fallback = build_interviewers(settings, load_bank(), redis)
-        wakeup: Wakeup = (
-            RedisWakeup(redis, f"{settings.redis_namespace}:jobs") if redis is not None else LocalWakeup()
-        )
+        wakeup: Wakeup = RedisWakeup(redis, f"{namespace}:jobs") if redis is not None else LocalWakeup()
         sandbox: Sandbox
         if not settings.code_runs:
             sandbox = DisabledSandbox("COACH_CODE_RUNS is off")
         elif settings.code_runner == "remote" and redis is not None:
-            sandbox = RemoteSandbox(redis, settings.redis_namespace, queue=settings.sandbox_queue)
+            sandbox = RemoteSandbox(redis, namespace, queue=settings.sandbox_queue)
         else:
             sandbox = local_sandbox(settings)
+        channels = channels_plugin(settings, redis) if serving else None
+        bus: EventBus
+        if channels is not None:
+            bus = ChannelsBus(channels, namespace)
+        elif redis is not None:
+            bus = RedisBus(redis, namespace)
+        else:
+            log.warning("REDIS_URL is not set: feedback is stored but not pushed to open sockets")
+            bus = _NoBus(namespace)
+        clock = Clock()
+        revocations = RevocationList(stores["revoked"])
+        logouts = LogoutStamps(stores["revoked"], int(settings.access_token_lifetime.total_seconds()) + 60)
+        db_sessions = create_session_factory(engine)
+        transactions = Transactions(db_sessions, bus, wakeup)
+        code_runs = CodeRuns(sandbox, stores["runs"])
+        tasks: set[asyncio.Task[Any]] = set()
+        asker = Asker(
+            transactions=transactions,
+            interviewer=interviewer,
+            fallback=fallback,
+            spawn=partial(_spawn, tasks),
+            clock=clock,
+            runnable_bank_ids=code_runs.runnable_bank_ids(),
+        )
+
+        async def holds(token: Token) -> bool:
+            return await token_holds(token, revocations, logouts, utcnow())
+
         return cls(
             settings=settings,
             engine=engine,
-            sessions=create_session_factory(engine),
+            db_sessions=db_sessions,
             redis=redis,
             stores=stores,
             hasher=PasswordHasher(settings.password_hash_concurrency, settings.password_hash_queue),
-            revocations=RevocationList(stores["revoked"]),
-            logouts=LogoutStamps(stores["revoked"], int(settings.access_token_lifetime.total_seconds()) + 60),
+            revocations=revocations,
+            logouts=logouts,
             login_guard=LoginGuard(
                 counters,
                 max_failures=settings.login_account_failures,
@@ -156,44 +224,43 @@ class Runtime:
             interviewer=interviewer,
             fallback=fallback,
             wakeup=wakeup,
-            code_runs=CodeRuns(sandbox, stores["runs"]),
+            code_runs=code_runs,
+            bus=bus,
+            clock=clock,
+            transactions=transactions,
+            asker=asker,
+            interviews=InterviewCases(transactions, asker, code_runs, clock),
+            channels=channels,
+            sockets=SocketWatch(channels, auth_channel(namespace), holds, utcnow) if channels else None,
             presence=Presence(
                 redis,
-                settings.redis_namespace,
+                namespace,
                 ttl=settings.presence_ttl_seconds,
                 interval=settings.presence_interval_seconds,
             ),
+            _tasks=tasks,
         )
 
     def now(self) -> datetime:
         """The server clock (injectable for tests)."""
         return self.clock()
 
+    async def find_user(self, user_id: uuid.UUID) -> User | None:
+        """The account with this id, if it still exists."""
+        async with self.transactions.reading() as db:
+            return await get_user(db, user_id)
+
     async def token_holds(self, token: Token) -> bool:
         """Whether a token may still act: unexpired, not revoked, not logged out everywhere."""
         return await token_holds(token, self.revocations, self.logouts, utcnow())
 
-    def attach_bus(self, bus: EventBus) -> None:
-        """Wire the event bus and what depends on it (the question asker)."""
-        self.bus = bus
-        self.asker = Asker(
-            sessions=self.sessions,
-            interviewer=self.interviewer,
-            fallback=self.fallback,
-            bus=bus,
-            clock=self.clock,
-            runnable_bank_ids=self.code_runs.runnable_bank_ids(),
-        )
-
     def worker(self) -> EvaluationWorker:
         """An evaluation worker over this runtime's database, interviewer and bus."""
-        assert self.bus is not None, "attach a bus first"
         settings = self.settings
         return EvaluationWorker(
-            sessions=self.sessions,
+            transactions=self.transactions,
             interviewer=self.interviewer,
             fallback=self.fallback if settings.llm_enabled and settings.evaluation_offline_fallback else None,
-            bus=self.bus,
             wakeup=self.wakeup,
             lease=timedelta(seconds=settings.evaluation_lease_seconds),
             call_deadline=min(settings.llm_timeout, settings.evaluation_lease_seconds * 0.8),
@@ -205,14 +272,14 @@ class Runtime:
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run a background task the runtime owns (waited for, then cancelled, at shutdown)."""
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return _spawn(self._tasks, coro, name)
 
     def start_worker(self) -> None:
-        """Run one evaluation worker inside this process."""
+        """Run one evaluation worker, and the sweep that ends unwatched sessions at time-up, in this process."""
         self.spawn(self.worker().run(self._stop), "evaluation-worker")
+        self.spawn(
+            sweep_expired(self.interviews, self._stop, self.settings.worker_poll_seconds), "expiry-sweep"
+        )
 
     async def aclose(self, grace: float = 10.0) -> None:
         """Let background work finish within `grace`, then dispose of Redis and the engine."""

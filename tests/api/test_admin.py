@@ -46,7 +46,7 @@ async def test_candidates_get_403_on_every_admin_route(
 async def test_stats_count_today(
     app: Litestar, client: AsyncTestClient[Litestar], db: async_sessionmaker[AsyncSession], backend: str
 ) -> None:
-    app.state.runtime.clock = lambda: NOW
+    app.state.runtime.clock.pin(NOW)
     admin = await register(client, "Root Admin")
     await make_admin(db, admin)
     batch = Batch()

@@ -29,7 +29,7 @@ async def ada(
     app: Litestar, client: AsyncTestClient[Litestar], db: async_sessionmaker[AsyncSession]
 ) -> Account:
     """Ada has 5 evaluated answers over Mon-Wed; Bob's (much better) answers must never count for her."""
-    app.state.runtime.clock = lambda: NOW
+    app.state.runtime.clock.pin(NOW)
     ada = await register(client, "Ada Candidate")
     bob = await register(client, "Bob Other")
     batch = Batch()
@@ -264,7 +264,7 @@ async def test_the_worker_counts_an_evaluation_as_it_stores_it(
 async def test_a_streak_longer_than_the_first_window_reads_the_whole_history(
     app: Litestar, client: AsyncTestClient[Litestar], db: async_sessionmaker[AsyncSession], backend: str
 ) -> None:
-    app.state.runtime.clock = lambda: NOW
+    app.state.runtime.clock.pin(NOW)
     keen = await register(client, "Kim Keen")
     batch = Batch()
     for back in range(20):  # one answer a day at 23:30 UTC, for the 20 days up to yesterday

@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from coach.clock import utcnow
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
-from coach.store.types import utcnow
 from tests.support.factories import Account
 from tests.support.http import new_session, register_http
 from tests.support.server import ServerThread

@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from coach.clock import utcnow
 from coach.store.models import InterviewSession
-from coach.store.types import utcnow
 from tests.support.factories import Account
 from tests.support.http import new_session
 from tests.support.server import ServerThread

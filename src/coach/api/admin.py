@@ -12,14 +12,9 @@ from litestar.handlers.base import BaseRouteHandler
 from coach.api.deps import DbSession, RuntimeDep
 from coach.api.envelope import Envelope
 from coach.api.errors import error_responses
+from coach.auth.access import is_admin
 from coach.domain.admin import AdminStats
 from coach.services import admin
-
-ADMIN_ROLE = "admin"
-
-
-def is_admin(user: Any) -> bool:
-    return getattr(user, "role", None) == ADMIN_ROLE
 
 
 def admin_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -17,10 +17,10 @@ from coach.api.envelope import Envelope
 from coach.api.errors import error_responses
 from coach.api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
 from coach.auth.jwt import COOKIE, issue_token
+from coach.clock import utcnow
 from coach.runtime import Runtime
 from coach.services import accounts
 from coach.store.models import User
-from coach.store.types import utcnow
 
 
 def _login_response(

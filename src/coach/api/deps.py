@@ -1,37 +1,43 @@
-"""Dependencies handlers ask for: the runtime and a request-scoped database session that commits once."""
+"""What handlers ask for by parameter name: the runtime, the interview use cases, a request's database session."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Any
 
-from litestar.datastructures import State
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.runtime import Runtime
+from coach.services.interview_cases import InterviewCases
 
 
-def provide_runtime(state: State) -> Runtime:
-    """The app's shared resources."""
-    runtime: Runtime = state.runtime
-    return runtime
+def dependencies(runtime: Runtime) -> dict[str, Any]:
+    """The app's dependency providers, closed over the one runtime (handlers never look it up)."""
 
+    def provide_runtime() -> Runtime:
+        return runtime
 
-async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """A session for this request: commits if the handler succeeds, rolls back if it raises."""
-    runtime: Runtime = state.runtime
-    async with runtime.sessions() as db:
-        try:
-            yield db
-        except BaseException:
-            await db.rollback()
-            raise
-        else:
-            await db.commit()
+    def provide_interviews() -> InterviewCases:
+        return runtime.interviews
+
+    async def provide_db() -> AsyncGenerator[AsyncSession, None]:
+        # One unit of work per request: committed if the handler succeeds, rolled back if it raises.
+        async with runtime.transactions() as tx:
+            yield tx.db
+
+    return {
+        "runtime": Provide(provide_runtime, sync_to_thread=False),
+        "interviews": Provide(provide_interviews, sync_to_thread=False),
+        "db": Provide(provide_db),
+    }
 
 
 RuntimeDep = NamedDependency[Runtime]
 """A handler parameter named `runtime`."""
+
+InterviewsDep = NamedDependency[InterviewCases]
+"""A handler parameter named `interviews`: the interview's use cases."""
 
 DbSession = NamedDependency[AsyncSession]
 """A handler parameter named `db`: the request's session."""

@@ -17,8 +17,8 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.security.jwt import Token
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from coach.clock import utcnow
 from coach.logs import request_id_var
-from coach.store.types import utcnow
 
 access_log = logging.getLogger("coach.access")
 

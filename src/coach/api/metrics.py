@@ -13,10 +13,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from coach.api.deps import RuntimeDep
 from coach.domain.errors import Forbidden
-from coach.runtime import Runtime
+from coach.services.metrics import refresh_metrics
 from coach.settings import Settings
-from coach.store import admin as store
-from coach.store import evaluations as eval_store
 
 
 def prometheus_config() -> PrometheusConfig:
@@ -29,22 +27,6 @@ def prometheus_config() -> PrometheusConfig:
         exclude=["^/metrics"],
         buckets=[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     )
-
-
-async def refresh(runtime: Runtime) -> None:
-    """Read the values a scrape shows: socket counts, queue depth, newly stored feedback latencies."""
-    metrics = runtime.metrics
-    snap = metrics.snapshot
-    snap.interviewer = runtime.interviewer
-    snap.open_sockets = runtime.presence.local
-    snap.open_sockets_total = await runtime.presence.total()
-    if snap.feedback_seen_until is None:
-        snap.feedback_seen_until = runtime.now()
-    async with runtime.sessions() as db:
-        snap.queue_depth = await eval_store.queue_depth(db)
-        for completed_at, seconds in await store.feedback_completed_after(db, snap.feedback_seen_until):
-            metrics.feedback_latency.observe(seconds)
-            snap.feedback_seen_until = completed_at
 
 
 def may_scrape(settings: Settings, client_host: str | None, authorization: str | None) -> bool:
@@ -75,6 +57,8 @@ class MetricsController(PrometheusController):
         client = request.client.host if request.client else None
         if not may_scrape(runtime.settings, client, request.headers.get("authorization")):
             raise Forbidden("Metrics need the bearer token (COACH_METRICS_TOKEN) or an allowed address.")
-        await refresh(runtime)
+        await refresh_metrics(
+            runtime.metrics, runtime.presence, runtime.interviewer, runtime.transactions, runtime.now()
+        )
         body = generate_latest(REGISTRY) + generate_latest(runtime.metrics.registry)
         return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})

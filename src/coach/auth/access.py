@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from litestar.security.jwt import Token
 from litestar.stores.base import Store
 
 from coach.auth.revocation import RevocationList
+from coach.domain.states import AccountRole
 
 ISSUED_MS = "iat_ms"
 """Token claim: the issue time in milliseconds (`iat` has whole seconds only)."""
@@ -66,3 +68,11 @@ async def token_holds(token: Token, revocations: RevocationList, stamps: LogoutS
     if await revocations.is_revoked(str(token.jti) if token.jti else None):
         return False
     return not await stamps.denies(token)
+
+
+ADMIN_ROLE = AccountRole.ADMIN
+
+
+def is_admin(user: Any) -> bool:
+    """Whether the account may see the admin pages and the live view."""
+    return getattr(user, "role", None) == ADMIN_ROLE

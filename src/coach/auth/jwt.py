@@ -3,39 +3,42 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTCookieAuth, Token
 
-from coach.auth.access import ISSUED_MS, to_ms
-from coach.runtime import Runtime
+from coach.auth.access import ISSUED_MS, LogoutStamps, to_ms
+from coach.auth.revocation import RevocationList
+from coach.clock import utcnow
+from coach.settings import Settings
 from coach.store.models import User
-from coach.store.types import utcnow
-from coach.store.users import get_user
+
+FindUser = Callable[[uuid.UUID], Awaitable[User | None]]
 
 ISSUER = "coach"
 COOKIE = "coach_token"
 ALGORITHM = "HS256"
 
 
-def build_jwt_auth(runtime: Runtime) -> JWTCookieAuth[User, Token]:
+def build_jwt_auth(
+    settings: Settings, logouts: LogoutStamps, revocations: RevocationList, find_user: FindUser
+) -> JWTCookieAuth[User, Token]:
     """The auth config: HS256 only, issuer and expiry checked, revoked ids refused."""
-    settings = runtime.settings
 
     async def retrieve_user(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> User | None:
         try:
             user_id = uuid.UUID(token.sub)
         except ValueError:
             return None
-        if await runtime.logouts.denies(token):  # issued before a "log out everywhere"
+        if await logouts.denies(token):  # issued before a "log out everywhere"
             return None
-        async with runtime.sessions() as db:
-            return await get_user(db, user_id)
+        return await find_user(user_id)
 
     async def is_revoked(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> bool:
-        return await runtime.revocations.is_revoked(str(token.jti) if token.jti else None)
+        return await revocations.is_revoked(str(token.jti) if token.jti else None)
 
     return JWTCookieAuth[User, Token](
         retrieve_user_handler=retrieve_user,

@@ -8,7 +8,7 @@ from datetime import datetime
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 
-from coach.store.types import utcnow
+from coach.clock import utcnow
 
 
 class RevocationList:

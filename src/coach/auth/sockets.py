@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +12,11 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, Token
 
-from coach.auth.jwt import ISSUER
-from coach.runtime import Runtime
+from coach.auth.jwt import ISSUER, FindUser
 from coach.store.models import User
-from coach.store.users import get_user
+
+TokenCheck = Callable[[Token], Awaitable[bool]]
+"""Whether a token may still act (unexpired, not revoked, not logged out everywhere)."""
 
 
 def origin_allowed(connection: ASGIConnection[Any, Any, Any, Any], allowed: set[str]) -> bool:
@@ -32,7 +34,10 @@ class Admitted:
 
 
 async def socket_user(
-    connection: ASGIConnection[Any, Any, Any, Any], runtime: Runtime, auth: JWTCookieAuth[User, Token]
+    connection: ASGIConnection[Any, Any, Any, Any],
+    holds: TokenCheck,
+    find_user: FindUser,
+    auth: JWTCookieAuth[User, Token],
 ) -> Admitted | None:
     """The user the connection's token names, with the token, if it is valid and still holds."""
     encoded = (
@@ -51,14 +56,13 @@ async def socket_user(
         )
     except NotAuthorizedException:
         return None
-    if not await runtime.token_holds(token):
+    if not await holds(token):
         return None
     try:
         user_id = uuid.UUID(token.sub)
     except ValueError:
         return None
-    async with runtime.sessions() as db:
-        user = await get_user(db, user_id)
+    user = await find_user(user_id)
     return Admitted(user, token) if user is not None else None
 
 
@@ -66,16 +70,16 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-async def admit(socket: WebSocket[Any, Any, Any], runtime: Runtime) -> Admitted | None:
+async def admit(socket: WebSocket[Any, Any, Any], holds: TokenCheck, find_user: FindUser) -> Admitted | None:
     """Check Origin (refused before the upgrade), accept, then authenticate (4401 if not).
 
     Returns the user and token, or None once the socket has been refused and closed; no data
-    flows before this says yes. The socket must then watch its token (`coach.ws.watch`).
+    flows before this says yes. The socket must then watch its token (`coach.auth.watch`).
     """
     if not origin_allowed(socket, socket.app.state.allowed_origins):
         await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
         return None
-    admitted = await socket_user(socket, runtime, socket.app.state.jwt_auth)
+    admitted = await socket_user(socket, holds, find_user, socket.app.state.jwt_auth)
     await socket.accept()
     if admitted is None:
         await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")

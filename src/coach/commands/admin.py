@@ -28,13 +28,12 @@ def create_admin(email: str) -> None:
 
 async def _grant(settings: Settings, email: str) -> uuid.UUID | None:
     from coach.services.admin import grant_admin
+    from coach.services.unit_of_work import Transactions
     from coach.store.engine import create_engine, create_session_factory
 
     engine = create_engine(settings)
     try:
-        async with create_session_factory(engine)() as db:
-            user_id = await grant_admin(db, email)
-            await db.commit()
-            return user_id
+        async with Transactions(create_session_factory(engine))() as tx:
+            return await grant_admin(tx.db, email)
     finally:
         await engine.dispose()

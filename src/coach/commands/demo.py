@@ -30,9 +30,9 @@ def demo_data(users: int, sessions: int, weeks: int, seed: int) -> None:
 
 async def _fill(settings: Settings, users: int, sessions: int, weeks: int, seed: int) -> None:
     from coach.auth.passwords import PasswordHasher
+    from coach.clock import utcnow
     from coach.commands import demo_data as demo
     from coach.store.engine import create_engine, create_session_factory
-    from coach.store.types import utcnow
 
     engine = create_engine(settings)
     try:

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.domain.analytics import SKILL_TYPES, ScoredAnswer
 from coach.domain.analytics import totals as t
 from coach.domain.kinds import DIFFICULTIES, QUESTION_TYPES, SESSION_TYPES
+from coach.services.unit_of_work import Transactions
 from coach.store import analytics as analytics_store
-from coach.store import demo as store
+from coach.store import demo as demo_rows
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession, User
 
 TECHNICAL_SKILLS = ("concurrency", "databases", "networking", "operating_systems", "testing", "security")
@@ -172,7 +173,8 @@ def scored_answers(batch: Batch) -> dict[uuid.UUID, list[ScoredAnswer]]:
 
 async def insert(sessions: async_sessionmaker[AsyncSession], batch: Batch, chunk: int = 2000) -> None:
     """Insert a batch in one transaction, parents before children, and add it to the analytics totals."""
-    async with sessions() as db:
+    async with Transactions(sessions)() as tx:
+        db = tx.db
         for model, rows in (
             (User, batch.users),
             (InterviewSession, batch.sessions),
@@ -181,14 +183,13 @@ async def insert(sessions: async_sessionmaker[AsyncSession], batch: Batch, chunk
             (AnswerEvaluation, batch.evaluations),
         ):
             for part in _chunks(rows, chunk):
-                await store.insert_rows(db, model, part)
+                await demo_rows.insert_rows(db, model, part)
         for user_id, answers in scored_answers(batch).items():
             hours, days = t.answer_totals(answers)
             for start in range(0, max(len(hours), len(days)), chunk):
                 await analytics_store.add_totals(
                     db, user_id, hours[start : start + chunk], days[start : start + chunk]
                 )
-        await db.commit()
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -31,6 +31,22 @@ class Plan(msgspec.Struct, frozen=True):
         return len(self.kinds)
 
 
+class StoredPlan(msgspec.Struct, frozen=True):
+    """A session's plan as its JSON column holds it (`{"total", "kinds", "minutes"}`)."""
+
+    total: int = 0
+    kinds: list[str] = msgspec.field(default_factory=list)
+    minutes: list[int] = msgspec.field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: Plan) -> StoredPlan:
+        return cls(total=plan.total, kinds=list(plan.kinds), minutes=list(plan.minutes_per_question))
+
+    def kind_at(self, position: int) -> str | None:
+        """The kind planned at `position` (None past the end)."""
+        return self.kinds[position] if 0 <= position < len(self.kinds) else None
+
+
 def make_plan(session_type: SessionType, difficulty: Difficulty, duration_minutes: int) -> Plan:
     """Fill the time box with questions; always at least one, never more than MAX_QUESTIONS."""
     if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:

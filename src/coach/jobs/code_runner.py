@@ -12,7 +12,7 @@ import signal
 
 from redis.asyncio import Redis
 
-from coach.runtime import local_sandbox
+from coach.sandbox.factory import local_sandbox
 from coach.sandbox.remote import Runner
 from coach.settings import Settings
 

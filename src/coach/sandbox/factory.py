@@ -13,6 +13,7 @@ from pathlib import Path
 from coach.sandbox.bubblewrap import BubblewrapSandbox, SandboxUnavailable
 from coach.sandbox.pool import BoundedSandbox
 from coach.sandbox.port import Sandbox, Step, StepResult
+from coach.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +67,16 @@ def create_sandbox(
             HOW_TO_ENABLE,
         )
     return DisabledSandbox(reason)
+
+
+def local_sandbox(settings: Settings) -> Sandbox:
+    """This process's own bounded bubblewrap sandbox (or a disabled one, with the log line saying why)."""
+    return create_sandbox(
+        env=settings.environment,
+        concurrency=settings.sandbox_concurrency,
+        queue=settings.sandbox_queue,
+        max_wait_seconds=settings.sandbox_max_wait,
+        bwrap=settings.sandbox_bwrap,
+        work_dir=Path(settings.sandbox_work_dir) if settings.sandbox_work_dir else None,
+        cgroup_v2_dir=Path(settings.sandbox_cgroup_dir) if settings.sandbox_cgroup_dir else None,
+    )

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.auth.passwords import PasswordHasher
 from coach.auth.throttle import GlobalLimit, LoginGuard
+from coach.clock import utcnow
 from coach.domain.accounts import check_password, clean_name, normalize_email
 from coach.domain.errors import Busy, Conflict, InvalidInput, Unauthorized
 from coach.domain.kinds import LANGUAGES, LEVELS, SESSION_TYPES
 from coach.store.models import User
-from coach.store.types import utcnow
 from coach.store.users import get_user_by_email
 
 _BAD_LOGIN = "Email or password is incorrect."

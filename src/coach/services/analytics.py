@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.domain import analytics as a
 from coach.domain.analytics import totals as t
 from coach.domain.analytics.overview import streak
-from coach.store import analytics as store
+from coach.store import analytics as analytics_rows
 
 STREAK_WINDOW_DAYS = 14
 """Days of practice read for the streak at first; a longer streak reads the whole history."""
@@ -21,13 +21,13 @@ async def summary(
 ) -> a.Summary:
     """The dashboard headline numbers for the user's local day."""
     today = a.local_date(now, tz_offset_minutes)
-    sessions = await store.session_totals(db, user_id)
-    answers, score_sum = await store.answer_totals(db, user_id)
+    sessions = await analytics_rows.session_totals(db, user_id)
+    answers, score_sum = await analytics_rows.answer_totals(db, user_id)
     since = today - timedelta(days=STREAK_WINDOW_DAYS)
-    days = await store.practice_days(db, user_id, tz_offset_minutes, since)
+    days = await analytics_rows.practice_days(db, user_id, tz_offset_minutes, since)
     if streak(days, today) >= STREAK_WINDOW_DAYS:
-        days = await store.practice_days(db, user_id, tz_offset_minutes, None)
-    skills = await store.skill_totals(db, user_id, with_trend=False)
+        days = await analytics_rows.practice_days(db, user_id, tz_offset_minutes, None)
+    skills = await analytics_rows.skill_totals(db, user_id, with_trend=False)
     return t.summary_from_totals(sessions, answers, score_sum, days, skills, today)
 
 
@@ -39,7 +39,7 @@ async def progress(
     tz_offset_minutes: int = 0,
 ) -> a.Progress:
     """Average score per day or week, one series per interview type."""
-    buckets = await store.bucket_totals(db, user_id, bucket, type, tz_offset_minutes)
+    buckets = await analytics_rows.bucket_totals(db, user_id, bucket, type, tz_offset_minutes)
     return t.progress_from_totals(buckets, bucket, type)
 
 
@@ -47,14 +47,14 @@ async def skills(
     db: AsyncSession, user_id: uuid.UUID, now: datetime, tz_offset_minutes: int = 0
 ) -> list[a.SkillStat]:
     """Every assessed skill's average, samples and trend."""
-    return t.skills_from_totals(await store.skill_totals(db, user_id))
+    return t.skills_from_totals(await analytics_rows.skill_totals(db, user_id))
 
 
 async def recommendations(
     db: AsyncSession, user_id: uuid.UUID, now: datetime, tz_offset_minutes: int = 0, limit: int = 3
 ) -> list[a.Recommendation]:
     """Sessions to practise the weakest skills next."""
-    stats = t.skills_from_totals(await store.skill_totals(db, user_id, with_trend=False))
-    first = await store.session_records(db, user_id, limit=1)
-    role = await store.target_role(db, user_id)
+    stats = t.skills_from_totals(await analytics_rows.skill_totals(db, user_id, with_trend=False))
+    first = await analytics_rows.session_records(db, user_id, limit=1)
+    role = await analytics_rows.target_role(db, user_id)
     return a.recommendations(stats, first, role, limit)

@@ -15,31 +15,34 @@ import contextlib
 import logging
 import uuid
 import zlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach import protocol as m
+from coach.clock import utcnow
 from coach.domain.followups import follow_up_for
 from coach.domain.kinds import QUESTION_TYPES, QuestionType
 from coach.domain.question_history import recent_oldest_first
 from coach.domain.questions import FollowUp, QuestionMeta, QuestionRequest
+from coach.domain.states import EvaluationStatus, QuestionStatus, SessionStatus
 from coach.llm.port import Interviewer, QuestionStream
 from coach.services.answers import RUBRIC_VERSION
-from coach.services.events import EventBus, publish
-from coach.services.snapshot import evaluation_of, question_meta
-from coach.store import interviews as store
+from coach.services.snapshot import evaluation_of, question_meta, question_start
+from coach.services.unit_of_work import Transactions
+from coach.store import interviews as interview_rows
 from coach.store.models import InterviewSession, User
-from coach.store.types import utcnow
 
 log = logging.getLogger("coach.asking")
 
 Listener = Callable[[m.Message], None]
 Outcome = Literal["ready", "asked", "busy", "closed"]
+Spawn = Callable[[Coroutine[Any, Any, None], str], object]
+"""Start a background task its owner waits for at shutdown (the runtime's `spawn`)."""
 
 
 class _Interrupted(Exception):
@@ -50,44 +53,71 @@ class _Interrupted(Exception):
 class Asker:
     """Writes each session's current question once, however many sockets ask for it."""
 
-    sessions: async_sessionmaker[AsyncSession]
+    transactions: Transactions
     interviewer: Interviewer
     fallback: Interviewer
-    bus: EventBus
+    spawn: Spawn
     lease: timedelta = timedelta(seconds=15)
     first_token_timeout: float = 20.0
     clock: Callable[[], datetime] = utcnow
-    runnable_bank_ids: tuple[str, ...] = ()
+    runnable_bank_ids: tuple[str, ...] = field(default=())
     """Bank questions whose code this server can run: preferred when the bank picks a question."""
+
+    def ask_in_background(
+        self,
+        session_id: uuid.UUID,
+        listener: Listener | None = None,
+        *,
+        delay: float = 0.0,
+        wanted: Callable[[], bool] = lambda: True,
+    ) -> None:
+        """Make sure the current question is (being) asked; keep checking while another writer holds it.
+
+        `listener` (a socket) hears the question as it is written; `wanted` turning False (the
+        socket closed) stops the checking.
+        """
+
+        async def ask() -> None:
+            if delay:
+                await asyncio.sleep(delay)
+            while wanted():
+                outcome = await self.ensure_current(session_id, listener)
+                if outcome != "busy":
+                    return
+                # Someone else is writing it; its end arrives on the channel. If that writer
+                # died, its claim lapses and this loop takes over.
+                await asyncio.sleep(self.lease.total_seconds() / 2)
+
+        self.spawn(_logged(ask()), "ask-question")
 
     async def ensure_current(self, session_id: uuid.UUID, listener: Listener | None) -> Outcome:
         """Make sure the session's current question exists; stream it to `listener` if we write it."""
         now = self.clock()
-        async with self.sessions() as db:
-            session = await store.get_session(db, session_id)
-            if session is None or session.status != "active" or now >= session.ends_at:
+        async with self.transactions() as tx:
+            db = tx.db
+            session = await interview_rows.get_session(db, session_id)
+            if session is None or session.status != SessionStatus.ACTIVE or now >= session.ends_at:
                 return "closed"
-            existing = await store.question_at(db, session.id, session.position)
+            existing = await interview_rows.question_at(db, session.id, session.position)
             until = now + self.lease
             if existing is not None:
-                if existing.status == "ready":
+                if existing.status == QuestionStatus.READY:
                     return "ready"
                 if existing.claimed_until is not None and existing.claimed_until > now:
                     return "busy"
-                if not await store.take_over_question(db, existing, now, until):
+                if not await interview_rows.take_over_question(db, existing, now, until):
                     return "busy"
                 question = existing
             else:
                 kind = _kind_at(session)
-                claimed = await store.insert_streaming_question(
+                claimed = await interview_rows.insert_streaming_question(
                     db, session.id, session.position, kind, now, until
                 )
                 if claimed is None:
                     return "busy"
                 question = claimed
             request = await self._request(db, session)
-            place = (session.position, int((session.plan or {}).get("total", 0)))
-            await db.commit()
+            place = (session.position, session.total_questions)
         await self._write(session_id, question.id, place, request, listener or _ignore)
         return "asked"
 
@@ -95,7 +125,7 @@ class Asker:
         user = await db.get(User, session.user_id)
         level = user.experience_level if user is not None else None
         follow_up = await self._follow_up(db, session)
-        history = await store.question_history(db, session.user_id)
+        history = await interview_rows.question_history(db, session.user_id)
         return QuestionRequest(
             type=follow_up.meta.kind if follow_up else _kind_at(session),
             difficulty=session.difficulty,  # type: ignore[arg-type]
@@ -113,15 +143,15 @@ class Asker:
         """Probe the gap in the previous answer, if it has one and the plan and time box allow."""
         if session.position == 0:
             return None
-        previous = await store.question_at(db, session.id, session.position - 1)
-        answer = await store.answer_for(db, previous.id) if previous is not None else None
+        previous = await interview_rows.question_at(db, session.id, session.position - 1)
+        answer = await interview_rows.answer_for(db, previous.id) if previous is not None else None
         if previous is None or answer is None or answer.submitted_at is None:
             return None
-        evaluation = await store.evaluation_for(db, answer.id, RUBRIC_VERSION)
-        if evaluation is None or evaluation.status != "done":
+        evaluation = await interview_rows.evaluation_for(db, answer.id, RUBRIC_VERSION)
+        if evaluation is None or evaluation.status != EvaluationStatus.DONE:
             return None  # the next question does not wait for a slow evaluation
         meta = question_meta(previous)
-        total = int((session.plan or {}).get("total", 0))
+        total = session.total_questions
         return follow_up_for(
             meta,
             previous.text,
@@ -154,16 +184,17 @@ class Asker:
                         reason="The interviewer stopped; here is another question.",
                     )
                 )
-                async with self.sessions() as db:
-                    question_id = await store.renumber_question(db, question_id)
-                    await db.commit()
+                async with self.transactions() as tx:
+                    question_id = await interview_rows.renumber_question(tx.db, question_id)
                 log.warning("question stream interrupted (%s); falling back to the bank", exc)
                 question_id, meta, text = await self._stream(question_id, place, request, self.fallback, send)
-            async with self.sessions() as db:
-                stored = await store.finish_question(
-                    db, question_id, text=text, kind=meta.kind, data=msgspec.to_builtins(meta)
+            async with self.transactions() as tx:
+                stored = await interview_rows.finish_question(
+                    tx.db, question_id, text=text, kind=meta.kind, data=msgspec.to_builtins(meta)
                 )
-                await db.commit()
+                if stored:
+                    # Other sockets of this session (a reconnect, another tab) learn the question is ready.
+                    tx.publish(session_id, m.QuestionEnd(question_id=str(question_id), text=text))
         finally:
             keeper.cancel()
             with contextlib.suppress(BaseException):
@@ -172,8 +203,6 @@ class Asker:
             log.warning("question %s was taken over before it finished", question_id)
             return
         send(m.QuestionEnd(question_id=str(question_id), text=text))
-        # Other sockets of this session (a reconnect, another tab) learn the question is ready.
-        await publish(self.bus, session_id, m.QuestionEnd(question_id=str(question_id), text=text))
 
     async def _stream(
         self,
@@ -185,19 +214,7 @@ class Asker:
     ) -> tuple[uuid.UUID, QuestionMeta, str]:
         stream, first = await self._open(request, interviewer)
         meta = stream.meta
-        send(
-            m.QuestionStart(
-                question_id=str(question_id),
-                index=place[0],
-                total=place[1],
-                kind=meta.kind,
-                title=meta.title,
-                skills=list(meta.skills),
-                language=meta.language,
-                starter_code=meta.starter_code,
-                starter_codes=dict(meta.starter_codes),
-            )
-        )
+        send(question_start(str(question_id), place[0], place[1], meta))
         parts = [first]
         send(m.QuestionDelta(question_id=str(question_id), text=first))
         try:
@@ -228,9 +245,8 @@ class Asker:
     async def _keep_claim(self, question_id: uuid.UUID) -> None:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
-            async with self.sessions() as db:
-                await store.extend_question_claim(db, question_id, self.clock() + self.lease)
-                await db.commit()
+            async with self.transactions() as tx:
+                await interview_rows.extend_question_claim(tx.db, question_id, self.clock() + self.lease)
 
 
 async def _first(deltas: AsyncIterator[str]) -> str:
@@ -240,9 +256,17 @@ async def _first(deltas: AsyncIterator[str]) -> str:
     raise RuntimeError("the interviewer returned an empty question")
 
 
+async def _logged(work: Coroutine[Any, Any, None]) -> None:
+    try:
+        await work
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("background question writer failed")
+
+
 def _kind_at(session: InterviewSession) -> QuestionType:
-    kinds: list[Any] = list((session.plan or {}).get("kinds", []))
-    kind = kinds[session.position] if session.position < len(kinds) else session.type
+    kind = session.planned.kind_at(session.position) or session.type
     return kind if kind in QUESTION_TYPES else "technical"
 
 

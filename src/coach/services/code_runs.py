@@ -17,6 +17,7 @@ import msgspec
 from litestar.stores.base import Store
 
 from coach import protocol as m
+from coach.clock import utcnow
 from coach.domain.judge.report import CaseResult, JudgeReport, summary
 from coach.domain.judge.spec import LANGUAGES, RAISES, Case, JudgeSpec
 from coach.domain.questions import QuestionMeta
@@ -28,7 +29,6 @@ from coach.sandbox.pool import Busy
 from coach.sandbox.port import Sandbox
 from coach.sandbox.remote import RunnerAway
 from coach.sandbox.toolchains import find_binaries
-from coach.store.types import utcnow
 
 log = logging.getLogger("coach.code_runs")
 

@@ -6,15 +6,17 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Literal
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach import protocol as m
 from coach.domain.errors import InvalidInput, NotFound
 from coach.domain.kinds import DIFFICULTIES, LANGUAGES, SESSION_TYPES
-from coach.domain.plan import MAX_MINUTES, MIN_MINUTES, make_plan
+from coach.domain.plan import MAX_MINUTES, MIN_MINUTES, StoredPlan, make_plan
+from coach.domain.states import SessionStatus
 from coach.services.snapshot import build_state, summary_of
 from coach.store import evaluations as eval_store
-from coach.store import interviews as store
+from coach.store import interviews as interview_rows
 from coach.store.models import InterviewSession
 
 EndReason = Literal["completed", "time_up", "ended_by_candidate"]
@@ -53,7 +55,7 @@ async def start_session(
         role=role,
         language=language or "python",
         duration_minutes=duration_minutes,
-        plan={"total": plan.total, "kinds": list(plan.kinds), "minutes": list(plan.minutes_per_question)},
+        plan=msgspec.to_builtins(StoredPlan.of(plan)),
         created_at=now,
         ends_at=now + timedelta(minutes=duration_minutes),
     )
@@ -66,7 +68,7 @@ async def owned_session(
     db: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, *, for_update: bool = False
 ) -> InterviewSession:
     """The session if it belongs to the user; NotFound otherwise (never reveal others' sessions)."""
-    session = await store.get_session(db, session_id, for_update=for_update)
+    session = await interview_rows.get_session(db, session_id, for_update=for_update)
     if session is None or session.user_id != user_id:
         raise NotFound("No such interview session.")
     return session
@@ -76,9 +78,9 @@ async def load_state(db: AsyncSession, session: InterviewSession, now: datetime)
     """The session's whole transcript as a `session.state` snapshot."""
     return build_state(
         session,
-        await store.questions_of(db, session.id),
-        await store.answers_of(db, session.id),
-        await store.evaluations_of(db, session.id),
+        await interview_rows.questions_of(db, session.id),
+        await interview_rows.answers_of(db, session.id),
+        await interview_rows.evaluations_of(db, session.id),
         now,
     )
 
@@ -90,7 +92,7 @@ def is_over(session: InterviewSession, now: datetime) -> bool:
 
 async def end_session(db: AsyncSession, session: InterviewSession, now: datetime) -> bool:
     """Mark the session completed; False if it already was (only one caller wins)."""
-    if not await store.complete_session(db, session.id, now):
+    if not await interview_rows.complete_session(db, session.id, now):
         return False
     await db.refresh(session)
     return True
@@ -98,14 +100,14 @@ async def end_session(db: AsyncSession, session: InterviewSession, now: datetime
 
 async def refresh_scores(db: AsyncSession, session: InterviewSession) -> m.Summary | None:
     """Recompute the session's aggregate score; return the summary if the session is finished and fully evaluated."""
-    answers = await store.answers_of(db, session.id)
-    evaluations = await store.evaluations_of(db, session.id)
+    answers = await interview_rows.answers_of(db, session.id)
+    evaluations = await interview_rows.evaluations_of(db, session.id)
     summary = summary_of(session, answers, evaluations)
     session.score = summary.score
     session.skill_scores = dict(summary.skill_scores)
     db.add(session)
     await db.flush()
-    if session.status != "completed" or await eval_store.count_unfinished(db, session.id):
+    if session.status != SessionStatus.COMPLETED or await eval_store.count_unfinished(db, session.id):
         return None
     return summary
 

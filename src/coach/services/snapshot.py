@@ -12,6 +12,7 @@ from coach import protocol as m
 from coach.domain.evaluation import CriterionScore, Evaluation
 from coach.domain.questions import QuestionMeta
 from coach.domain.scoring import aggregate, aggregate_skills
+from coach.domain.states import EvaluationStatus, QuestionStatus, SessionStatus
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
 
 
@@ -23,6 +24,31 @@ def question_meta(question: InterviewQuestion) -> QuestionMeta:
     data.setdefault("skills", [])
     data.setdefault("rubric", [])
     return msgspec.convert(data, QuestionMeta)
+
+
+def question_start(question_id: str, index: int, total: int, meta: QuestionMeta) -> m.QuestionStart:
+    """The `question.start` message that opens a question (streamed or sent whole)."""
+    return m.QuestionStart(
+        question_id=question_id,
+        index=index,
+        total=total,
+        kind=meta.kind,
+        title=meta.title,
+        skills=list(meta.skills),
+        language=meta.language,
+        starter_code=meta.starter_code,
+        starter_codes=dict(meta.starter_codes),
+    )
+
+
+def whole_question(question: InterviewQuestion, total: int) -> list[m.Message]:
+    """A stored question as the start, delta and end a socket that missed its stream is sent."""
+    question_id = str(question.id)
+    return [
+        question_start(question_id, question.position, total, question_meta(question)),
+        m.QuestionDelta(question_id=question_id, text=question.text),
+        m.QuestionEnd(question_id=question_id, text=question.text),
+    ]
 
 
 def evaluation_of(row: AnswerEvaluation) -> Evaluation:
@@ -40,7 +66,7 @@ def evaluation_of(row: AnswerEvaluation) -> Evaluation:
 
 
 def session_view(session: InterviewSession) -> m.SessionView:
-    plan: dict[str, Any] = session.plan or {}
+    plan = session.planned
     return m.SessionView(
         id=str(session.id),
         type=session.type,
@@ -52,8 +78,8 @@ def session_view(session: InterviewSession) -> m.SessionView:
         created_at=session.created_at,
         ends_at=session.ends_at,
         ended_at=session.ended_at,
-        total_questions=int(plan.get("total", 0)),
-        kinds=list(plan.get("kinds", [])),
+        total_questions=plan.total,
+        kinds=cast(Any, list(plan.kinds)),
         position=session.position,
         score=session.score,
         skill_scores={k: float(v) for k, v in (session.skill_scores or {}).items()},
@@ -91,7 +117,7 @@ def feedback_message(question_id: str, evaluation: AnswerEvaluation) -> m.Feedba
     view = feedback_view(evaluation)
     return m.Feedback(
         question_id=question_id,
-        status="done" if evaluation.status == "done" else "failed",
+        status="done" if evaluation.status == EvaluationStatus.DONE else "failed",
         score=view.score,
         feedback=view.feedback,
         strengths=view.strengths,
@@ -116,7 +142,7 @@ def question_view(
         skills=list(data.get("skills", [])),
         language=data.get("language"),
         starter_code=data.get("starter_code"),
-        status="ready" if question.status == "ready" else "streaming",
+        status="ready" if question.status == QuestionStatus.READY else "streaming",
         answer=answer_view(answer) if answer else None,
         evaluation=feedback_view(evaluation) if evaluation else None,
         starter_codes=dict(data.get("starter_codes") or {}),
@@ -137,13 +163,13 @@ def with_runs(state: m.SessionState, runs: dict[str, m.RunView]) -> m.SessionSta
 def summary_of(
     session: InterviewSession, answers: Sequence[InterviewAnswer], evaluations: Sequence[AnswerEvaluation]
 ) -> m.Summary:
-    done = [e for e in evaluations if e.status == "done" and e.score is not None]
+    done = [e for e in evaluations if e.status == EvaluationStatus.DONE and e.score is not None]
     return m.Summary(
         score=aggregate(e.score for e in done if e.score is not None),
         skill_scores=aggregate_skills(e.skill_scores or {} for e in done),
         answered=sum(1 for a in answers if a.submitted_at is not None),
         evaluated=len(done),
-        total=int((session.plan or {}).get("total", 0)),
+        total=session.total_questions,
     )
 
 
@@ -163,15 +189,17 @@ def build_state(
         answer = by_question.get(q.id)
         evaluation = by_answer.get(answer.id) if answer else None
         view = question_view(q, answer, evaluation)
-        if q.status != "ready":
+        if q.status != QuestionStatus.READY:
             # A question still being written is sent whole once it is done, never in part.
             view = msgspec.structs.replace(view, text="")
         views.append(view)
-        if q.position == session.position and session.status == "active":
+        if q.position == session.position and session.status == SessionStatus.ACTIVE:
             current = str(q.id)
-    pending = any(e.status in ("pending", "running") for e in evaluations)
+    pending = any(e.status in (EvaluationStatus.PENDING, EvaluationStatus.RUNNING) for e in evaluations)
     summary = (
-        summary_of(session, answers, evaluations) if session.status == "completed" and not pending else None
+        summary_of(session, answers, evaluations)
+        if session.status == SessionStatus.COMPLETED and not pending
+        else None
     )
     return m.SessionState(
         session=session_view(session),

@@ -10,9 +10,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from coach.domain.states import EvaluationStatus, SessionStatus
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewSession, User
 
-IN_FLIGHT = ("pending", "running")
+IN_FLIGHT = (EvaluationStatus.PENDING, EvaluationStatus.RUNNING)
 
 
 async def _count(db: AsyncSession, model: type, *where: Any) -> int:
@@ -33,7 +34,7 @@ async def count_active_sessions(db: AsyncSession, now: datetime) -> int:
     return await _count(
         db,
         InterviewSession,
-        col(InterviewSession.status) == "active",
+        col(InterviewSession.status) == SessionStatus.ACTIVE,
         col(InterviewSession.ends_at) > now,
     )
 
@@ -59,7 +60,9 @@ async def feedback_seconds_since(db: AsyncSession, since: datetime) -> list[floa
         select(col(InterviewAnswer.submitted_at), col(AnswerEvaluation.completed_at))
         .select_from(AnswerEvaluation)
         .join(InterviewAnswer, col(InterviewAnswer.id) == col(AnswerEvaluation.answer_id))
-        .where(col(AnswerEvaluation.status) == "done", col(AnswerEvaluation.completed_at) >= since)
+        .where(
+            col(AnswerEvaluation.status) == EvaluationStatus.DONE, col(AnswerEvaluation.completed_at) >= since
+        )
     )
     rows = (await db.execute(query)).all()
     return [max(0.0, (done - submitted).total_seconds()) for submitted, done in rows if submitted and done]
@@ -75,7 +78,7 @@ async def token_usage_since(db: AsyncSession, since: datetime) -> list[tuple[str
             func.coalesce(func.sum(col(AnswerEvaluation.completion_tokens)), 0),
         )
         .where(
-            col(AnswerEvaluation.status).in_(("done", "failed")),
+            col(AnswerEvaluation.status).in_((EvaluationStatus.DONE, EvaluationStatus.FAILED)),
             col(AnswerEvaluation.completed_at) >= since,
         )
         .group_by(col(AnswerEvaluation.model))
@@ -98,7 +101,9 @@ async def feedback_completed_after(db: AsyncSession, after: datetime) -> list[tu
         select(col(AnswerEvaluation.completed_at), col(InterviewAnswer.submitted_at))
         .select_from(AnswerEvaluation)
         .join(InterviewAnswer, col(InterviewAnswer.id) == col(AnswerEvaluation.answer_id))
-        .where(col(AnswerEvaluation.status) == "done", col(AnswerEvaluation.completed_at) > after)
+        .where(
+            col(AnswerEvaluation.status) == EvaluationStatus.DONE, col(AnswerEvaluation.completed_at) > after
+        )
         .order_by(col(AnswerEvaluation.completed_at))
         .limit(10_000)
     )

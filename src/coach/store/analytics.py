@@ -23,6 +23,7 @@ from sqlmodel import col
 
 from coach.domain.analytics import Bucket, ScoredAnswer, SessionRecord
 from coach.domain.analytics import totals as t
+from coach.domain.states import EvaluationStatus, SessionStatus
 from coach.store.models import AnswerEvaluation, InterviewSession, User, UserHourlyStats, UserSkillDaily
 from coach.store.types import UTCDateTime
 
@@ -60,7 +61,7 @@ async def scored_answers(
         .join(AnswerEvaluation, col(AnswerEvaluation.session_id) == col(InterviewSession.id))
         .where(
             col(InterviewSession.user_id) == user_id,
-            col(AnswerEvaluation.status) == "done",
+            col(AnswerEvaluation.status) == EvaluationStatus.DONE,
             col(AnswerEvaluation.score).is_not(None),
             col(AnswerEvaluation.completed_at).is_not(None),
         )
@@ -232,7 +233,7 @@ async def answer_totals(db: AsyncSession, user_id: uuid.UUID) -> tuple[int, floa
 
 async def session_totals(db: AsyncSession, user_id: uuid.UUID) -> t.SessionTotals:
     """Sessions started and completed, and the best completed score (on the user's sessions index)."""
-    completed = col(InterviewSession.status) == "completed"
+    completed = col(InterviewSession.status) == SessionStatus.COMPLETED
     query = select(
         func.count(),
         func.coalesce(func.sum(case((completed, 1), else_=0)), 0),

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from coach.domain.states import EvaluationStatus
 from coach.store.models import AnswerEvaluation
 from coach.store.types import affected
 
@@ -17,10 +18,12 @@ from coach.store.types import affected
 def _claimable(now: datetime) -> Any:
     return or_(
         and_(
-            col(AnswerEvaluation.status) == "pending",
+            col(AnswerEvaluation.status) == EvaluationStatus.PENDING,
             or_(col(AnswerEvaluation.lease_until).is_(None), col(AnswerEvaluation.lease_until) <= now),
         ),
-        and_(col(AnswerEvaluation.status) == "running", col(AnswerEvaluation.lease_until) <= now),
+        and_(
+            col(AnswerEvaluation.status) == EvaluationStatus.RUNNING, col(AnswerEvaluation.lease_until) <= now
+        ),
     )
 
 
@@ -46,7 +49,7 @@ async def claim_next(
         update(AnswerEvaluation)
         .where(col(AnswerEvaluation.id) == job_id, _claimable(now))
         .values(
-            status="running",
+            status=EvaluationStatus.RUNNING,
             attempts=col(AnswerEvaluation.attempts) + 1,
             lease_owner=owner,
             lease_until=now + lease,
@@ -64,7 +67,7 @@ async def extend_lease(db: AsyncSession, job_id: uuid.UUID, *, owner: str, until
         .where(
             col(AnswerEvaluation.id) == job_id,
             col(AnswerEvaluation.lease_owner) == owner,
-            col(AnswerEvaluation.status) == "running",
+            col(AnswerEvaluation.status) == EvaluationStatus.RUNNING,
         )
         .values(lease_until=until)
     )
@@ -80,9 +83,16 @@ async def complete(
         .where(
             col(AnswerEvaluation.id) == job_id,
             col(AnswerEvaluation.lease_owner) == owner,
-            col(AnswerEvaluation.status) == "running",
+            col(AnswerEvaluation.status) == EvaluationStatus.RUNNING,
         )
-        .values(**values, status="done", lease_until=None, updated_at=now, completed_at=now, error=None)
+        .values(
+            **values,
+            status=EvaluationStatus.DONE,
+            lease_until=None,
+            updated_at=now,
+            completed_at=now,
+            error=None,
+        )
     )
     return affected(result) > 0
 
@@ -93,15 +103,15 @@ async def give_back(
     """After a failed attempt: pending again from `retry_at`, or failed for good when it is None."""
     values: dict[str, Any] = {"error": error[:2000], "updated_at": now, "lease_owner": None}
     if retry_at is None:
-        values.update(status="failed", lease_until=None, completed_at=now)
+        values.update(status=EvaluationStatus.FAILED, lease_until=None, completed_at=now)
     else:
-        values.update(status="pending", lease_until=retry_at)
+        values.update(status=EvaluationStatus.PENDING, lease_until=retry_at)
     result = await db.execute(
         update(AnswerEvaluation)
         .where(
             col(AnswerEvaluation.id) == job_id,
             col(AnswerEvaluation.lease_owner) == owner,
-            col(AnswerEvaluation.status) == "running",
+            col(AnswerEvaluation.status) == EvaluationStatus.RUNNING,
         )
         .values(**values)
     )
@@ -112,8 +122,15 @@ async def reset_failed(db: AsyncSession, job_id: uuid.UUID, now: datetime) -> bo
     """Queue a failed evaluation again from scratch (the candidate asked for a retry)."""
     result = await db.execute(
         update(AnswerEvaluation)
-        .where(col(AnswerEvaluation.id) == job_id, col(AnswerEvaluation.status) == "failed")
-        .values(status="pending", attempts=0, lease_until=None, lease_owner=None, error=None, updated_at=now)
+        .where(col(AnswerEvaluation.id) == job_id, col(AnswerEvaluation.status) == EvaluationStatus.FAILED)
+        .values(
+            status=EvaluationStatus.PENDING,
+            attempts=0,
+            lease_until=None,
+            lease_owner=None,
+            error=None,
+            updated_at=now,
+        )
     )
     return affected(result) > 0
 
@@ -125,7 +142,7 @@ async def count_unfinished(db: AsyncSession, session_id: uuid.UUID) -> int:
         .select_from(AnswerEvaluation)
         .where(
             col(AnswerEvaluation.session_id) == session_id,
-            col(AnswerEvaluation.status).in_(("pending", "running")),
+            col(AnswerEvaluation.status).in_((EvaluationStatus.PENDING, EvaluationStatus.RUNNING)),
         )
     )
     return int((await db.execute(query)).scalar_one())
@@ -136,6 +153,6 @@ async def queue_depth(db: AsyncSession) -> int:
     query = (
         select(func.count())
         .select_from(AnswerEvaluation)
-        .where(col(AnswerEvaluation.status).in_(("pending", "running")))
+        .where(col(AnswerEvaluation.status).in_((EvaluationStatus.PENDING, EvaluationStatus.RUNNING)))
     )
     return int((await db.execute(query)).scalar_one())

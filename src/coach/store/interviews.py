@@ -13,17 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from coach.domain.session_filter import SessionFilter
+from coach.domain.states import QuestionStatus, SessionStatus
 from coach.store.models import AnswerEvaluation, InterviewAnswer, InterviewQuestion, InterviewSession
 from coach.store.types import affected
-
-
-@dataclass(slots=True)
-class SessionFilter:
-    type: str | None = None
-    difficulty: str | None = None
-    status: str | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
 
 
 async def get_session(
@@ -146,7 +139,7 @@ async def question_history(
     ids = [
         str(data["bank_id"]) for data, _, _ in newest_first if isinstance(data, dict) and data.get("bank_id")
     ]
-    texts = [text for _, text, status in newest_first if status == "ready"][:recent]
+    texts = [text for _, text, status in newest_first if status == QuestionStatus.READY][:recent]
     # Oldest first, so the bank's fallback re-asks the least recently seen question first.
     return QuestionHistory(seen_bank_ids=list(reversed(ids)), recent_texts=texts)
 
@@ -173,7 +166,7 @@ async def insert_streaming_question(
         kind=kind,
         text="",
         data={},
-        status="streaming",
+        status=QuestionStatus.STREAMING,
         claimed_until=until,
         created_at=now,
     )
@@ -193,7 +186,7 @@ async def take_over_question(
         update(InterviewQuestion)
         .where(
             col(InterviewQuestion.id) == question.id,
-            col(InterviewQuestion.status) == "streaming",
+            col(InterviewQuestion.status) == QuestionStatus.STREAMING,
             col(InterviewQuestion.claimed_until) <= now,
         )
         .values(id=uuid.uuid4(), claimed_until=until)
@@ -210,7 +203,10 @@ async def take_over_question(
 async def extend_question_claim(db: AsyncSession, question_id: uuid.UUID, until: datetime) -> None:
     await db.execute(
         update(InterviewQuestion)
-        .where(col(InterviewQuestion.id) == question_id, col(InterviewQuestion.status) == "streaming")
+        .where(
+            col(InterviewQuestion.id) == question_id,
+            col(InterviewQuestion.status) == QuestionStatus.STREAMING,
+        )
         .values(claimed_until=until)
     )
 
@@ -220,7 +216,10 @@ async def renumber_question(db: AsyncSession, question_id: uuid.UUID) -> uuid.UU
     new_id = uuid.uuid4()
     await db.execute(
         update(InterviewQuestion)
-        .where(col(InterviewQuestion.id) == question_id, col(InterviewQuestion.status) == "streaming")
+        .where(
+            col(InterviewQuestion.id) == question_id,
+            col(InterviewQuestion.status) == QuestionStatus.STREAMING,
+        )
         .values(id=new_id)
     )
     return new_id
@@ -232,8 +231,11 @@ async def finish_question(
     """Store the whole question; it becomes the current question for every client."""
     result = await db.execute(
         update(InterviewQuestion)
-        .where(col(InterviewQuestion.id) == question_id, col(InterviewQuestion.status) == "streaming")
-        .values(text=text, kind=kind, data=data, status="ready", claimed_until=None)
+        .where(
+            col(InterviewQuestion.id) == question_id,
+            col(InterviewQuestion.status) == QuestionStatus.STREAMING,
+        )
+        .values(text=text, kind=kind, data=data, status=QuestionStatus.READY, claimed_until=None)
     )
     return affected(result) > 0
 
@@ -242,7 +244,18 @@ async def complete_session(db: AsyncSession, session_id: uuid.UUID, now: datetim
     """Mark an active session completed; False if it was not active (someone else ended it)."""
     result = await db.execute(
         update(InterviewSession)
-        .where(col(InterviewSession.id) == session_id, col(InterviewSession.status) == "active")
-        .values(status="completed", ended_at=now)
+        .where(col(InterviewSession.id) == session_id, col(InterviewSession.status) == SessionStatus.ACTIVE)
+        .values(status=SessionStatus.COMPLETED, ended_at=now)
     )
     return affected(result) > 0
+
+
+async def expired_sessions(db: AsyncSession, now: datetime, limit: int) -> list[uuid.UUID]:
+    """Active sessions whose time box has passed, oldest end first."""
+    query = (
+        select(col(InterviewSession.id))
+        .where(col(InterviewSession.status) == SessionStatus.ACTIVE, col(InterviewSession.ends_at) <= now)
+        .order_by(col(InterviewSession.ends_at))
+        .limit(limit)
+    )
+    return list((await db.execute(query)).scalars())

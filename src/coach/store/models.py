@@ -4,10 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from coach.store.types import JSONVariant, UTCDateTime, utcnow
+from coach.clock import utcnow
+from coach.domain.plan import StoredPlan
+from coach.domain.states import AccountRole, EvaluationStatus, QuestionStatus, SessionStatus
+from coach.store.types import JSONVariant, StateText, UTCDateTime
 
 # Stable constraint names, so migrations can drop and alter them on both dialects.
 SQLModel.metadata.naming_convention = {
@@ -43,7 +47,9 @@ class User(SQLModel, table=True):
     email: str = Field(sa_column=Column(String(320), nullable=False, unique=True))
     name: str = Field(sa_column=Column(String(100), nullable=False))
     password_hash: str = Field(sa_column=Column(String(255), nullable=False))
-    role: str = Field(default="candidate", sa_column=Column(String(20), nullable=False))
+    role: AccountRole = Field(
+        default=AccountRole.CANDIDATE, sa_column=Column(StateText(AccountRole), nullable=False)
+    )
     target_role: str | None = Field(default=None, sa_column=Column(String(100)))
     experience_level: str | None = Field(default=None, sa_column=Column(String(20)))
     preferred_types: list[str] = _json()
@@ -68,7 +74,9 @@ class InterviewSession(SQLModel, table=True):
     role: str = Field(sa_column=Column(String(100), nullable=False))
     language: str | None = Field(default=None, sa_column=Column(String(20)))
     duration_minutes: int = Field(sa_column=Column(Integer, nullable=False))
-    status: str = Field(default="active", sa_column=Column(String(20), nullable=False, index=True))
+    status: SessionStatus = Field(
+        default=SessionStatus.ACTIVE, sa_column=Column(StateText(SessionStatus), nullable=False, index=True)
+    )
     plan: dict[str, Any] = _json({})
     position: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     score: float | None = Field(default=None)
@@ -76,6 +84,16 @@ class InterviewSession(SQLModel, table=True):
     created_at: datetime = _ts()
     ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ended_at: datetime | None = _ts(nullable=True)
+
+    @property
+    def planned(self) -> StoredPlan:
+        """The plan column, decoded (the one place that reads it)."""
+        return msgspec.convert(self.plan or {}, StoredPlan)
+
+    @property
+    def total_questions(self) -> int:
+        """How many questions the plan holds."""
+        return self.planned.total
 
 
 class InterviewQuestion(SQLModel, table=True):
@@ -90,7 +108,10 @@ class InterviewQuestion(SQLModel, table=True):
     kind: str = Field(sa_column=Column(String(20), nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     data: dict[str, Any] = _json({})
-    status: str = Field(default="ready", sa_column=Column(String(20), nullable=False, server_default="ready"))
+    status: QuestionStatus = Field(
+        default=QuestionStatus.READY,
+        sa_column=Column(StateText(QuestionStatus), nullable=False, server_default="ready"),
+    )
     claimed_until: datetime | None = _ts(nullable=True)
     """While streaming: the writer's lease; another instance may take over once it has passed."""
     created_at: datetime = _ts()
@@ -134,7 +155,9 @@ class AnswerEvaluation(SQLModel, table=True):
     answer_id: uuid.UUID = _fk("interview_answers.id", index=False)
     session_id: uuid.UUID = _fk("interview_sessions.id", index=False)
     rubric_version: str = Field(default="v1", sa_column=Column(String(40), nullable=False))
-    status: str = Field(default="pending", sa_column=Column(String(20), nullable=False))
+    status: EvaluationStatus = Field(
+        default=EvaluationStatus.PENDING, sa_column=Column(StateText(EvaluationStatus), nullable=False)
+    )
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     lease_until: datetime | None = _ts(nullable=True)
     lease_owner: str | None = Field(default=None, sa_column=Column(String(100)))

@@ -9,9 +9,10 @@ from typing import Any
 
 import msgspec
 from litestar import WebSocket, websocket
+from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 
-from coach.api.admin import is_admin
+from coach.auth.access import is_admin
 from coach.auth.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, admit
 from coach.domain.admin import AdminLive, LiveCounts
 from coach.runtime import Runtime
@@ -24,16 +25,15 @@ MAX_SILENCE = 2.0
 
 
 @websocket("/ws/admin/live", opt={"exclude_from_auth": True})
-async def admin_live_socket(socket: WebSocket[Any, Any, Any]) -> None:
+async def admin_live_socket(socket: WebSocket[Any, Any, Any], runtime: NamedDependency[Runtime]) -> None:
     """Live counts for the admin dashboard (admins only)."""
-    runtime: Runtime = socket.app.state.runtime
-    admitted = await admit(socket, runtime)
+    admitted = await admit(socket, runtime.token_holds, runtime.find_user)
     if admitted is None:
         return
     if not is_admin(admitted.user):
         await socket.close(code=CLOSE_FORBIDDEN, reason="admins only")
         return
-    assert runtime.sockets is not None, "the app attaches the socket watch before serving"
+    assert runtime.sockets is not None, "an app runtime has a socket watch"
     # Like the interview socket, this one closes (4401) at its token's expiry or on logout.
     watch = runtime.sockets.watch(admitted.user.id, admitted.token)
     tasks: list[asyncio.Task[Any]] = []
@@ -77,7 +77,7 @@ async def _push(socket: WebSocket[Any, Any, Any], runtime: Runtime) -> None:
     sent_at = 0.0
     while True:
         try:
-            counts = await admin.live_counts(runtime.sessions, runtime.presence, runtime.now())
+            counts = await admin.live_counts(runtime.db_sessions, runtime.presence, runtime.now())
         except Exception as exc:  # a blip in Redis or the database: try again next tick
             log.warning("admin live counts failed: %r", exc)
         else:

@@ -11,9 +11,9 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from litestar import WebSocket, websocket
@@ -22,25 +22,22 @@ from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 from litestar.security.jwt import Token
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach import protocol as m
 from coach.auth.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, admit
+from coach.auth.watch import SocketWatch
 from coach.broker.channels_backend import RESYNC
-from coach.domain.errors import CoachError, InvalidInput, InvalidState, NotFound, RateLimited
+from coach.domain.errors import CoachError, InvalidState, NotFound, RateLimited
 from coach.runtime import Runtime
-from coach.services import answers, interviews
-from coach.services.ending import end_and_announce, expire_if_over
-from coach.services.events import EventBus, session_channel
+from coach.services.events import session_channel
 from coach.services.interviews import EndReason
-from coach.services.snapshot import question_meta, with_runs
-from coach.store import interviews as store
-from coach.store.models import InterviewSession, User
+from coach.store.models import User
 from coach.ws.limits import TokenBucket
 from coach.ws.outbox import Outbox, Overflow
-from coach.ws.watch import SocketWatch
 
 log = logging.getLogger("coach.ws")
+
+T = TypeVar("T")
 
 MAX_FRAME = 64 * 1024
 CLOSE_TOO_BIG = 1009
@@ -61,16 +58,16 @@ async def interview_socket(
     socket: WebSocket[Any, Any, Any],
     session_id: FromPath[uuid.UUID],
     channels: NamedDependency[ChannelsPlugin],
+    runtime: NamedDependency[Runtime],
 ) -> None:
     """The interview conversation (see docs/protocol.md)."""
-    runtime: Runtime = socket.app.state.runtime
-    admitted = await admit(socket, runtime)
+    admitted = await admit(socket, runtime.token_holds, runtime.find_user)
     if admitted is None:
         return
     user = admitted.user
-    async with runtime.sessions() as db:
-        session = await store.get_session(db, session_id)
-    if session is None or session.user_id != user.id:
+    try:
+        await runtime.interviews.check_owner(user.id, session_id)
+    except NotFound:
         await socket.close(code=CLOSE_FORBIDDEN, reason="not your session")
         return
     await Conversation(socket, runtime, channels, user, session_id, token=admitted.token).run()
@@ -94,9 +91,8 @@ class Conversation:
         self.channels = channels
         self.user = user
         self.session_id = session_id
-        assert runtime.bus is not None, "the app attaches a bus before serving"
-        self.bus: EventBus = runtime.bus
-        assert runtime.sockets is not None, "the app attaches the socket watch before serving"
+        self.interviews = runtime.interviews
+        assert runtime.sockets is not None, "an app runtime has a socket watch"
         self.sockets: SocketWatch = runtime.sockets
         # The socket answers to its token: closed (4401) at its expiry or on logout, re-checked per message.
         self.watch = self.sockets.watch(user.id, token)
@@ -112,7 +108,10 @@ class Conversation:
         self.direct: set[str] = set()
         self.closed = False
         self.close_code: int | None = None
-        self.tasks: list[asyncio.Task[Any]] = []
+        self.tasks: set[asyncio.Task[Any]] = set()
+        """Everything this socket runs in the background, cancelled when it closes."""
+        self.sender: asyncio.Task[None] | None = None
+        self.timer: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         channel = session_channel(self.runtime.settings.redis_namespace, self.session_id)
@@ -125,20 +124,17 @@ class Conversation:
                 return
             state = await self._state()
             self.outbox.offer(state)
-            self.tasks = [
-                asyncio.create_task(self.outbox.run(), name="ws-sender"),
-                asyncio.create_task(self._events(subscriber), name="ws-events"),
-                asyncio.create_task(
-                    self._timer(state.session.ends_at, state.session.status), name="ws-timer"
-                ),
-            ]
+            self.sender = self._background(self.outbox.run(), "ws-sender")
+            self._background(self._events(subscriber), "ws-events")
+            self.timer = self._background(
+                self._timer(state.session.ends_at, state.session.status), "ws-timer"
+            )
             if state.session.status == "active":
                 self._ask()
             receiver = asyncio.create_task(self._receive(), name="ws-receiver")
-            token_end = asyncio.create_task(self.watch.wait(), name="ws-token")
-            self.tasks.append(token_end)
+            token_end = self._background(self.watch.wait(), "ws-token")
             done, _ = await asyncio.wait(
-                [receiver, self.tasks[0], token_end], return_when=asyncio.FIRST_COMPLETED
+                [receiver, self.sender, token_end], return_when=asyncio.FIRST_COMPLETED
             )
             if self.watch.reason is not None:  # expired, revoked or logged out: nothing more is acted on
                 await self._close(CLOSE_UNAUTHENTICATED, self.watch.reason)
@@ -158,9 +154,9 @@ class Conversation:
                 await receiver
         finally:
             self.closed = True
-            for task in self.tasks:
+            for task in list(self.tasks):
                 task.cancel()
-            for task in self.tasks:
+            for task in list(self.tasks):
                 with contextlib.suppress(BaseException):
                     await task
             self.watch.release()
@@ -168,16 +164,15 @@ class Conversation:
             await self.channels.unsubscribe(subscriber)
             self.runtime.presence.unregister()
 
+    def _background(self, work: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
+        """Run `work` for as long as the socket is open; a finished task is forgotten."""
+        task = asyncio.create_task(work, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
     async def _state(self) -> m.SessionState:
-        now = self.runtime.now()
-        async with self.runtime.sessions() as db:
-            session = await interviews.owned_session(db, self.user.id, self.session_id)
-            if await expire_if_over(self.runtime.sessions, self.bus, session, now, self.runtime.wakeup):
-                await db.refresh(session)
-            state = await interviews.load_state(db, session, now)
-        coding = [q.question_id for q in state.questions if q.kind == "coding"]
-        runs = await self.runtime.code_runs.last_runs(self.session_id, coding) if coding else {}
-        return with_runs(state, runs)
+        return await self.interviews.open(self.user.id, self.session_id)
 
     # ---- outgoing ----------------------------------------------------------------------------
 
@@ -199,7 +194,7 @@ class Conversation:
             return
         self.closed = True
         self.close_code = code
-        sender = self.tasks[0] if self.tasks else None
+        sender = self.sender
         if sender is not None and sender is not asyncio.current_task():
             sender.cancel()
             with contextlib.suppress(BaseException):
@@ -219,20 +214,11 @@ class Conversation:
     # ---- background --------------------------------------------------------------------------
 
     def _ask(self) -> None:
-        """Make sure the current question is (being) asked; keep checking while another writer holds it."""
-        asker = self.runtime.asker
-        assert asker is not None
+        """Make sure the current question is (being) asked, streamed to this socket if it writes it."""
+        self.runtime.asker.ask_in_background(self.session_id, self.deliver, wanted=self._open)
 
-        async def ask() -> None:
-            while not self.closed:
-                outcome = await asker.ensure_current(self.session_id, self.deliver)
-                if outcome != "busy":
-                    return
-                # Someone else is writing it; its end arrives on the channel. If that writer
-                # died, its claim lapses and this loop takes over.
-                await asyncio.sleep(asker.lease.total_seconds() / 2)
-
-        self.runtime.spawn(_logged(ask), "ask-question")
+    def _open(self) -> bool:
+        return not self.closed
 
     async def _events(self, subscriber: Any) -> None:
         async for frame in subscriber.iter_events():
@@ -247,31 +233,12 @@ class Conversation:
                 await self._send_whole_question(end.question_id)
             else:
                 self.outbox.offer_raw(frame)
-                if kind == "session.ended":
-                    self.tasks[2].cancel()
+                if kind == "session.ended" and self.timer is not None:
+                    self.timer.cancel()
 
     async def _send_whole_question(self, question_id: str) -> None:
-        async with self.runtime.sessions() as db:
-            question = await store.get_question(db, self.session_id, uuid.UUID(question_id))
-            session = await store.get_session(db, self.session_id)
-        if question is None or session is None:
-            return
-        data = question.data or {}
-        self.outbox.offer(
-            m.QuestionStart(
-                question_id=question_id,
-                index=question.position,
-                total=int((session.plan or {}).get("total", 0)),
-                kind=question.kind,
-                title=str(data.get("title", "")),
-                skills=list(data.get("skills", [])),
-                language=data.get("language"),
-                starter_code=data.get("starter_code"),
-                starter_codes=dict(data.get("starter_codes") or {}),
-            )
-        )
-        self.outbox.offer(m.QuestionDelta(question_id=question_id, text=question.text))
-        self.outbox.offer(m.QuestionEnd(question_id=question_id, text=question.text))
+        for message in await self.interviews.whole_question(self.session_id, question_id):
+            self.outbox.offer(message)
 
     async def _timer(self, ends_at: datetime, status: str) -> None:
         if status != "active":
@@ -331,56 +298,34 @@ class Conversation:
                 await self._close(CLOSE_INTERNAL, "server error")
                 return
 
-    @contextlib.asynccontextmanager
-    async def _unit_of_work(
-        self, *, lock: bool = False
-    ) -> AsyncIterator[tuple[AsyncSession, InterviewSession]]:
-        """A short transaction on this socket's session (the socket holds no database session)."""
-        async with self.runtime.sessions() as db:
-            session = await interviews.owned_session(db, self.user.id, self.session_id, for_update=lock)
-            yield db, session
-            await db.commit()
-
     async def _handle(self, message: m.ClientMessage) -> None:
-        now = self.runtime.now()
+        user_id, session_id = self.user.id, self.session_id
         if isinstance(message, m.Ping):
-            self.outbox.offer(m.Pong(server_time=now))
+            self.outbox.offer(m.Pong(server_time=self.runtime.now()))
         elif isinstance(message, m.AnswerDraft):
-            async with self._unit_of_work() as (db, session):
-                seq = await answers.save_draft(
-                    db,
-                    session,
-                    question_id=message.question_id,
-                    seq=message.seq,
-                    text=message.text,
-                    language=message.language,
-                    now=now,
-                )
+            seq = await self.interviews.save_draft(
+                user_id,
+                session_id,
+                question_id=message.question_id,
+                seq=message.seq,
+                text=message.text,
+                language=message.language,
+            )
             self.outbox.offer(m.AnswerAck(question_id=message.question_id, seq=seq))
         elif isinstance(message, m.AnswerSubmit):
-            async with self._unit_of_work() as (db, session):
-                result = await answers.submit_answer(
-                    db,
-                    session,
-                    question_id=message.question_id,
-                    text=message.text,
-                    language=message.language,
-                    idempotency_key=message.idempotency_key,
-                    now=now,
-                )
-            ack = m.AnswerAck(
-                question_id=message.question_id, submitted=True, answer_id=str(result.answer.id)
+            accepted = await self.interviews.submit(
+                user_id,
+                session_id,
+                question_id=message.question_id,
+                text=message.text,
+                language=message.language,
+                idempotency_key=message.idempotency_key,
             )
-            self.outbox.offer(ack)
-            if not result.duplicate:
-                await self.runtime.wakeup.notify()
+            self.outbox.offer(
+                m.AnswerAck(question_id=message.question_id, submitted=True, answer_id=accepted.answer_id)
+            )
         elif isinstance(message, m.QuestionNext):
-            async with self._unit_of_work(lock=True) as (db, session):
-                moved = await answers.advance(db, session, now)
-            if moved:
-                self._ask()
-            else:
-                await self._end("completed")
+            await self.interviews.next(user_id, session_id, listener=self.deliver, wanted=self._open)
         elif isinstance(message, m.SessionEnd):
             await self._end("ended_by_candidate")
         elif isinstance(message, m.CodeRun):
@@ -393,17 +338,7 @@ class Conversation:
         if not self.run_bucket.allow():
             per_minute = self.runtime.settings.code_runs_per_minute
             raise RateLimited(f"At most {per_minute} runs a minute; wait a few seconds.", retry_after=5)
-        try:
-            question_uuid = uuid.UUID(message.question_id)
-        except ValueError:
-            raise InvalidInput("question_id is not a question of this session.") from None
-        async with self.runtime.sessions() as db:
-            question = await store.get_question(db, self.session_id, question_uuid)
-        if question is None:
-            raise NotFound("question_id is not a question of this session.")
-        meta = question_meta(question)
-        if meta.kind != "coding":
-            raise InvalidInput("Only coding questions have code to run.")
+        meta = await self.interviews.coding_question(self.user.id, self.session_id, message.question_id)
         run_id = uuid.uuid4().hex[:12]
         self.outbox.offer(
             m.RunStarted(question_id=message.question_id, run_id=run_id, language=message.language)
@@ -432,19 +367,7 @@ class Conversation:
                 with contextlib.suppress(Overflow):
                     self.outbox.offer(m.RunResult(question_id=message.question_id, result=view))
 
-        self.running = asyncio.create_task(run(), name="ws-run")
-        self.tasks.append(self.running)
+        self.running = self._background(run(), "ws-run")
 
     async def _end(self, reason: EndReason) -> None:
-        await end_and_announce(
-            self.runtime.sessions, self.bus, self.session_id, reason, self.runtime.now(), self.runtime.wakeup
-        )
-
-
-async def _logged(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    try:
-        await factory()
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("background question writer failed")
+        await self.interviews.end(self.user.id, self.session_id, reason)

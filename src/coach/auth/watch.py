@@ -24,7 +24,7 @@ from litestar.security.jwt import Token
 
 from coach.broker.channels_backend import RESYNC
 
-log = logging.getLogger("coach.ws.watch")
+log = logging.getLogger("coach.auth.watch")
 
 TOKEN_EXPIRED = "token expired"  # noqa: S105 - a close reason, not a secret
 TOKEN_REVOKED = "token revoked"  # noqa: S105 - a close reason, not a secret

@@ -6,29 +6,14 @@ import asyncio
 import logging
 import signal
 
-from coach.broker.bus import RedisBus
+from coach.jobs.expiry import sweep_expired
 from coach.runtime import Runtime
 
 log = logging.getLogger("coach.worker")
 
 
-class _NoBus:
-    """Without Redis a worker process cannot reach the app's sockets; feedback waits in the database."""
-
-    def __init__(self, namespace: str) -> None:
-        self.namespace = namespace
-
-    async def publish(self, channel: str, data: bytes) -> None:
-        return None
-
-
 async def run_workers(runtime: Runtime, concurrency: int) -> None:
     """Run `concurrency` worker loops until a signal; each finishes its current evaluation first."""
-    if runtime.redis is not None:
-        runtime.attach_bus(RedisBus(runtime.redis, runtime.settings.redis_namespace))
-    else:
-        log.warning("REDIS_URL is not set: feedback is stored but not pushed to open sockets")
-        runtime.attach_bus(_NoBus(runtime.settings.redis_namespace))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -36,7 +21,10 @@ async def run_workers(runtime: Runtime, concurrency: int) -> None:
     workers = [runtime.worker() for _ in range(max(1, concurrency))]
     log.info("starting %d evaluation worker(s)", len(workers))
     try:
-        await asyncio.gather(*(w.run(stop) for w in workers))
+        await asyncio.gather(
+            *(w.run(stop) for w in workers),
+            sweep_expired(runtime.interviews, stop, runtime.settings.worker_poll_seconds),
+        )
     finally:
         await runtime.aclose()
         log.info("workers stopped")
