@@ -3,6 +3,7 @@
 import { get } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { label, score } from "../lib/format.js";
+import { renderMarkdown } from "../lib/markdown.js";
 
 const LEVEL_LABEL = { done: "Feedback", failed: "Evaluation failed", pending: "Evaluating…", running: "Evaluating…" };
 
@@ -208,12 +209,16 @@ export function syncQuestionItem(item, q, { current = false, total, readOnly = f
   const bubble = el.querySelector(".bubble.interviewer");
   let text = bubble.querySelector(".question-text");
   if (!text) {
-    text = h("p", { class: "question-text" });
+    text = h("div", { class: "question-text" });
     bubble.append(text);
   }
   if (current) text.setAttribute("data-testid", "question-text");
   else text.setAttribute("data-testid", "transcript-question");
-  if (text.textContent !== q.text) text.textContent = q.text;
+  if (text._source !== q.text) {
+    // Rendered from a safe Markdown subset: text nodes only, so HTML in a question stays text.
+    text._source = q.text;
+    text.replaceChildren(...renderMarkdown(q.text, h));
+  }
   text.classList.toggle("streaming", q.status === "streaming");
   text.setAttribute("aria-busy", q.status === "streaming" ? "true" : "false");
 
