@@ -53,3 +53,12 @@ async def test_a_question_shows_code_lists_and_blocks_and_never_runs_html(
     assert await question.locator("img").count() == 0
     assert await page.evaluate("window.__pwned === undefined")
     await web.shot(page, "question-markdown")
+
+    # An answer is shown as typed too.
+    hostile = '<img src=y onerror="window.__pwned = true"> **not bold**'
+    await page.get_by_test_id("answer-text").fill(hostile)
+    await page.get_by_test_id("submit-answer").click()
+    bubble = page.get_by_test_id("answer-bubble")
+    await expect(bubble).to_contain_text(hostile)
+    assert await bubble.locator("img, strong").count() == 0
+    assert await page.evaluate("window.__pwned === undefined")
