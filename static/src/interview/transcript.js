@@ -7,6 +7,13 @@ import { renderMarkdown } from "../lib/markdown.js";
 
 const LEVEL_LABEL = { done: "Feedback", failed: "Evaluation failed", pending: "Evaluating…", running: "Evaluating…" };
 
+/** Show a question's text, rendered from a safe Markdown subset (text nodes only: HTML stays text). */
+export function setQuestionText(el, source) {
+  if (el._source === source) return;
+  el._source = source;
+  el.replaceChildren(...renderMarkdown(source, h));
+}
+
 function sig(value) {
   return JSON.stringify(value ?? null);
 }
@@ -214,11 +221,7 @@ export function syncQuestionItem(item, q, { current = false, total, readOnly = f
   }
   if (current) text.setAttribute("data-testid", "question-text");
   else text.setAttribute("data-testid", "transcript-question");
-  if (text._source !== q.text) {
-    // Rendered from a safe Markdown subset: text nodes only, so HTML in a question stays text.
-    text._source = q.text;
-    text.replaceChildren(...renderMarkdown(q.text, h));
-  }
+  setQuestionText(text, q.text);
   text.classList.toggle("streaming", q.status === "streaming");
   text.setAttribute("aria-busy", q.status === "streaming" ? "true" : "false");
 

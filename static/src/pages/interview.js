@@ -1,7 +1,7 @@
 // The interview room: streams questions in, drafts and answers out, feedback back in, over one
 // reconnecting WebSocket. Every connect starts with session.state, from which the whole room is drawn.
 import { currentQuestion, applyMessage, createModel, findQuestion, markSubmitting, remainingMs } from "../interview/model.js";
-import { runPanel, summaryPanel, syncTranscript } from "../interview/transcript.js";
+import { runPanel, setQuestionText, summaryPanel, syncTranscript } from "../interview/transcript.js";
 import { ApiError, get, post } from "../lib/api.js";
 import { onTokenRenewed, renewLogin } from "../lib/auth.js";
 import { announce, h, nextId, replace } from "../lib/dom.js";
@@ -541,7 +541,8 @@ export function render(main, { params }) {
         break;
       case "delta": {
         const item = transcript.querySelector(`[data-question-id="${CSS.escape(effect.id)}"] .question-text`);
-        if (item) item.append(effect.text);
+        const q = findQuestion(model, effect.id);
+        if (item && q) setQuestionText(item, q.text);
         else drawTranscript();
         break;
       }
