@@ -193,8 +193,10 @@ class Runtime:
             transactions=transactions,
             interviewer=interviewer,
             fallback=fallback,
+            bus=bus,
             spawn=partial(_spawn, tasks),
             clock=clock,
+            coalesce_seconds=settings.coalesce_ms / 1000,
             runnable_bank_ids=code_runs.runnable_bank_ids(),
         )
 

@@ -151,6 +151,26 @@ async def test_reconnect_mid_stream_gets_the_same_question_whole(
     assert await count(db, InterviewQuestion) == 1  # asked once, not twice
 
 
+async def test_two_tabs_open_before_the_question_both_hear_it_stream(
+    server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
+) -> None:
+    server.app.state.runtime.fallback._delay = 0.01  # several delta frames, not one
+    session = await new_session(http, account)
+    first = await Client.open(server.ws, session["id"], account.token)
+    second = await Client.open(server.ws, session["id"], account.token)
+    await first.until("session.state")
+    await second.until("session.state")
+    a, b = await asyncio.gather(first.question(), second.question())
+    assert a.id == b.id
+    assert a.end is not None
+    assert b.end is not None
+    assert "".join(a.deltas) == "".join(b.deltas) == a.end["text"] == b.end["text"]
+    assert len(b.deltas) > 1  # streamed, not sent whole at the end
+    await first.close()
+    await second.close()
+    assert await count(db, InterviewQuestion) == 1
+
+
 async def test_the_same_submit_twice_and_concurrently_makes_one_answer_and_one_evaluation(
     server: ServerThread, http: httpx.AsyncClient, account: Account, db: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -32,6 +33,7 @@ from coach.domain.questions import FollowUp, QuestionMeta, QuestionRequest
 from coach.domain.states import EvaluationStatus, QuestionStatus, SessionStatus
 from coach.llm.port import Interviewer, QuestionStream
 from coach.services.answers import RUBRIC_VERSION
+from coach.services.events import EventBus, publish
 from coach.services.snapshot import evaluation_of, question_meta, question_start
 from coach.services.unit_of_work import Transactions
 from coach.store import interviews as interview_rows
@@ -39,7 +41,6 @@ from coach.store.models import InterviewSession, User
 
 log = logging.getLogger("coach.asking")
 
-Listener = Callable[[m.Message], None]
 Outcome = Literal["ready", "asked", "busy", "closed"]
 Spawn = Callable[[Coroutine[Any, Any, None], str], object]
 """Start a background task its owner waits for at shutdown (the runtime's `spawn`)."""
@@ -56,32 +57,31 @@ class Asker:
     transactions: Transactions
     interviewer: Interviewer
     fallback: Interviewer
+    bus: EventBus
     spawn: Spawn
     lease: timedelta = timedelta(seconds=15)
     first_token_timeout: float = 20.0
     clock: Callable[[], datetime] = utcnow
+    coalesce_seconds: float = 0.025
+    """Deltas written within this window are published as one."""
     runnable_bank_ids: tuple[str, ...] = field(default=())
     """Bank questions whose code this server can run: preferred when the bank picks a question."""
 
     def ask_in_background(
-        self,
-        session_id: uuid.UUID,
-        listener: Listener | None = None,
-        *,
-        delay: float = 0.0,
-        wanted: Callable[[], bool] = lambda: True,
+        self, session_id: uuid.UUID, *, delay: float = 0.0, wanted: Callable[[], bool] = lambda: True
     ) -> None:
         """Make sure the current question is (being) asked; keep checking while another writer holds it.
 
-        `listener` (a socket) hears the question as it is written; `wanted` turning False (the
-        socket closed) stops the checking.
+        The question streams on the session's channel, so every socket subscribed to it hears
+        it, whichever instance writes it; `wanted` turning False (the socket closed) stops the
+        checking.
         """
 
         async def ask() -> None:
             if delay:
                 await asyncio.sleep(delay)
             while wanted():
-                outcome = await self.ensure_current(session_id, listener)
+                outcome = await self.ensure_current(session_id)
                 if outcome != "busy":
                     return
                 # Someone else is writing it; its end arrives on the channel. If that writer
@@ -90,8 +90,8 @@ class Asker:
 
         self.spawn(_logged(ask()), "ask-question")
 
-    async def ensure_current(self, session_id: uuid.UUID, listener: Listener | None) -> Outcome:
-        """Make sure the session's current question exists; stream it to `listener` if we write it."""
+    async def ensure_current(self, session_id: uuid.UUID) -> Outcome:
+        """Make sure the session's current question exists; stream it on the channel if we write it."""
         now = self.clock()
         async with self.transactions() as tx:
             db = tx.db
@@ -118,7 +118,7 @@ class Asker:
                 question = claimed
             request = await self._request(db, session)
             place = (session.position, session.total_questions)
-        await self._write(session_id, question.id, place, request, listener or _ignore)
+        await self._write(session_id, question.id, place, request)
         return "asked"
 
     async def _request(self, db: AsyncSession, session: InterviewSession) -> QuestionRequest:
@@ -169,8 +169,8 @@ class Asker:
         question_id: uuid.UUID,
         place: tuple[int, int],
         request: QuestionRequest,
-        send: Listener,
     ) -> None:
+        send = _Broadcast(self.bus, session_id, self.coalesce_seconds)
         keeper = asyncio.create_task(self._keep_claim(question_id))
         try:
             try:
@@ -178,7 +178,7 @@ class Asker:
                     question_id, place, request, self.interviewer, send
                 )
             except _Interrupted as exc:
-                send(
+                await send(
                     m.QuestionCancel(
                         question_id=str(question_id),
                         reason="The interviewer stopped; here is another question.",
@@ -193,7 +193,8 @@ class Asker:
                     tx.db, question_id, text=text, kind=meta.kind, data=msgspec.to_builtins(meta)
                 )
                 if stored:
-                    # Other sockets of this session (a reconnect, another tab) learn the question is ready.
+                    await send.flush()
+                    # Sockets that joined mid-stream (a reconnect, another tab) get the whole question from it.
                     tx.publish(session_id, m.QuestionEnd(question_id=str(question_id), text=text))
         finally:
             keeper.cancel()
@@ -201,8 +202,6 @@ class Asker:
                 await keeper
         if not stored:
             log.warning("question %s was taken over before it finished", question_id)
-            return
-        send(m.QuestionEnd(question_id=str(question_id), text=text))
 
     async def _stream(
         self,
@@ -210,18 +209,18 @@ class Asker:
         place: tuple[int, int],
         request: QuestionRequest,
         interviewer: Interviewer,
-        send: Listener,
+        send: _Broadcast,
     ) -> tuple[uuid.UUID, QuestionMeta, str]:
         stream, first = await self._open(request, interviewer)
         meta = stream.meta
-        send(question_start(str(question_id), place[0], place[1], meta))
+        await send(question_start(str(question_id), place[0], place[1], meta))
         parts = [first]
-        send(m.QuestionDelta(question_id=str(question_id), text=first))
+        await send(m.QuestionDelta(question_id=str(question_id), text=first))
         try:
             async for piece in stream.deltas:
                 if piece:
                     parts.append(piece)
-                    send(m.QuestionDelta(question_id=str(question_id), text=piece))
+                    await send(m.QuestionDelta(question_id=str(question_id), text=piece))
         except Exception as exc:
             if interviewer is self.fallback:
                 raise
@@ -270,5 +269,41 @@ def _kind_at(session: InterviewSession) -> QuestionType:
     return kind if kind in QUESTION_TYPES else "technical"
 
 
-def _ignore(_: m.Message) -> None:
-    return None
+class _Broadcast:
+    """A question as it is written, on the session's channel; deltas are joined per window."""
+
+    def __init__(self, bus: EventBus, session_id: uuid.UUID, window: float) -> None:
+        self._bus = bus
+        self._session_id = session_id
+        self._window = window
+        self._pending: list[str] = []
+        self._pending_id = ""
+        self._sent_at = 0.0
+        self._failed = False
+
+    async def __call__(self, message: m.Message) -> None:
+        if isinstance(message, m.QuestionDelta):
+            if self._pending and self._pending_id != message.question_id:
+                await self.flush()
+            self._pending_id = message.question_id
+            self._pending.append(message.text)
+            if time.monotonic() - self._sent_at >= self._window:
+                await self.flush()
+            return
+        await self.flush()
+        await self._publish(message)
+
+    async def flush(self) -> None:
+        """Publish the deltas still waiting for their window."""
+        if self._pending:
+            text, self._pending = "".join(self._pending), []
+            await self._publish(m.QuestionDelta(question_id=self._pending_id, text=text))
+
+    async def _publish(self, message: m.Message) -> None:
+        self._sent_at = time.monotonic()
+        try:
+            await publish(self._bus, self._session_id, message)
+        except Exception as exc:  # the question is still stored; sockets resync when pub/sub is back
+            if not self._failed:
+                log.warning("could not publish the question stream of %s: %r", self._session_id, exc)
+            self._failed = True

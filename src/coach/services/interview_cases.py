@@ -19,7 +19,7 @@ from coach.domain.questions import QuestionMeta
 from coach.domain.session_filter import SessionFilter
 from coach.domain.states import SessionStatus
 from coach.services import answers, interviews
-from coach.services.asking import Asker, Listener
+from coach.services.asking import Asker
 from coach.services.code_runs import CodeRuns
 from coach.services.ending import end_in
 from coach.services.interviews import EndReason
@@ -171,17 +171,16 @@ class InterviewCases:
         user_id: uuid.UUID,
         session_id: uuid.UUID,
         *,
-        listener: Listener | None = None,
         wanted: Callable[[], bool] = lambda: True,
     ) -> m.SessionView:
-        """Move on; the next question is written (streamed to `listener`), or the session ends after the last."""
+        """Move on; the next question is written (streamed on the session's channel), or the session ends after the last."""
         now = self.clock()
         async with self.transactions() as tx:
             session = await interviews.owned_session(tx.db, user_id, session_id, for_update=True)
             if await answers.advance(tx.db, session, now):
 
                 async def ask() -> None:
-                    self.asker.ask_in_background(session_id, listener, wanted=wanted)
+                    self.asker.ask_in_background(session_id, wanted=wanted)
 
                 tx.after_commit(ask)
             else:

@@ -53,6 +53,14 @@ class _TypeOnly(msgspec.Struct):
 _peek = msgspec.json.Decoder(_TypeOnly)
 
 
+class _QuestionOnly(msgspec.Struct):
+    question_id: str
+
+
+_question_of = msgspec.json.Decoder(_QuestionOnly)
+_QUESTION_STREAM = frozenset({"question.start", "question.delta", "question.end", "question.cancel"})
+
+
 @websocket("/ws/sessions/{session_id:uuid}", opt={"exclude_from_auth": True})
 async def interview_socket(
     socket: WebSocket[Any, Any, Any],
@@ -105,7 +113,8 @@ class Conversation:
         per_minute = max(1, settings.code_runs_per_minute)
         self.run_bucket = TokenBucket(rate=per_minute / 60, burst=min(3, per_minute))
         self.running: asyncio.Task[None] | None = None
-        self.direct: set[str] = set()
+        self.streaming: set[str] = set()
+        """Questions whose start this socket relayed: their deltas and end follow it."""
         self.closed = False
         self.close_code: int | None = None
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -180,15 +189,6 @@ class Conversation:
         await self.socket.send_text(frame.decode())
         self.runtime.metrics.messages_out.inc()
 
-    def deliver(self, message: m.Message) -> None:
-        """Listener for the question writer: queue for this socket if it is still open."""
-        if self.closed:
-            return
-        if isinstance(message, m.QuestionStart):
-            self.direct.add(message.question_id)
-        with contextlib.suppress(Overflow):
-            self.outbox.offer(message)
-
     async def _close(self, code: int, reason: str) -> None:
         if self.closed:
             return
@@ -214,8 +214,8 @@ class Conversation:
     # ---- background --------------------------------------------------------------------------
 
     def _ask(self) -> None:
-        """Make sure the current question is (being) asked, streamed to this socket if it writes it."""
-        self.runtime.asker.ask_in_background(self.session_id, self.deliver, wanted=self._open)
+        """Make sure the current question is (being) asked; it streams on the session's channel."""
+        self.runtime.asker.ask_in_background(self.session_id, wanted=self._open)
 
     def _open(self) -> bool:
         return not self.closed
@@ -226,15 +226,27 @@ class Conversation:
                 self.outbox.offer(await self._state())
                 continue
             kind = _peek.decode(frame).type
-            if kind == "question.end":
-                end = msgspec.json.decode(frame, type=m.QuestionEnd)
-                if end.question_id in self.direct:
-                    continue
-                await self._send_whole_question(end.question_id)
+            if kind in _QUESTION_STREAM:
+                await self._question_event(kind, frame)
             else:
                 self.outbox.offer_raw(frame)
                 if kind == "session.ended" and self.timer is not None:
                     self.timer.cancel()
+
+    async def _question_event(self, kind: str, frame: bytes) -> None:
+        """Relay a question's stream from its start; a socket that joined mid-stream gets it whole at the end."""
+        question_id = _question_of.decode(frame).question_id
+        if kind == "question.start":
+            self.streaming.add(question_id)
+            self.outbox.offer_raw(frame)
+        elif question_id not in self.streaming:
+            if kind == "question.end":
+                await self._send_whole_question(question_id)
+        elif kind == "question.delta":
+            self.outbox.offer(msgspec.json.decode(frame, type=m.QuestionDelta))  # joined per window
+        else:  # its end, or its withdrawal (a bank question follows under a new start)
+            self.outbox.offer_raw(frame)
+            self.streaming.discard(question_id)
 
     async def _send_whole_question(self, question_id: str) -> None:
         for message in await self.interviews.whole_question(self.session_id, question_id):
@@ -325,7 +337,7 @@ class Conversation:
                 m.AnswerAck(question_id=message.question_id, submitted=True, answer_id=accepted.answer_id)
             )
         elif isinstance(message, m.QuestionNext):
-            await self.interviews.next(user_id, session_id, listener=self.deliver, wanted=self._open)
+            await self.interviews.next(user_id, session_id, wanted=self._open)
         elif isinstance(message, m.SessionEnd):
             await self._end("ended_by_candidate")
         elif isinstance(message, m.CodeRun):
