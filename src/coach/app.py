@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from coach.api.admin import AdminController
 from coach.api.analytics import AnalyticsController
 from coach.api.auth import AuthController, auth_cookie
-from coach.api.csrf import check_csrf
+from coach.api.csrf import csrf_guard
 from coach.api.deps import dependencies
 from coach.api.errors import EXCEPTION_HANDLERS
 from coach.api.health import HealthController
@@ -26,7 +26,7 @@ from coach.api.me import MeController
 from coach.api.metrics import MetricsController, prometheus_config
 from coach.api.openapi import StrictStructSchemaPlugin, state_public_operations
 from coach.api.sessions import SessionController
-from coach.auth.jwt import build_jwt_auth, issue_token
+from coach.auth.jwt import issue_token
 from coach.logs import configure_logging
 from coach.resources import web_dist
 from coach.runtime import Runtime
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     if configure_logs:
         configure_logging(settings.log_level, settings.json_logs)
     runtime = Runtime.build(settings)
-    jwt_auth = build_jwt_auth(settings, runtime.logouts, runtime.revocations, runtime.find_user)
+    jwt_auth = runtime.jwt_auth
     lifetime = settings.access_token_lifetime
 
     def renew(scope: Any) -> str | None:
@@ -104,26 +104,17 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             )
         )
 
-    origins = list(
-        dict.fromkeys(
-            [
-                *settings.allowed_origins,
-                f"http://127.0.0.1:{settings.port}",
-                f"http://localhost:{settings.port}",
-            ]
-        )
-    )
     app = Litestar(
         route_handlers=route_handlers,
         dependencies=dependencies(runtime),
         on_app_init=[jwt_auth.on_app_init],
         middleware=[request_id_middleware, rate_limit.middleware, prometheus_config().middleware],
-        before_request=check_csrf,
+        before_request=csrf_guard(runtime.socket_gate.origins),
         plugins=[channels, StrictStructSchemaPlugin()],
         before_send=[response_hook(hsts=settings.is_prod, renew=renew)],
         logging_config=None,
         exception_handlers=EXCEPTION_HANDLERS,
-        cors_config=CORSConfig(allow_origins=origins, allow_credentials=True),
+        cors_config=CORSConfig(allow_origins=list(settings.browser_origins()), allow_credentials=True),
         stores=runtime.stores,
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
@@ -149,8 +140,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         ),
         debug=False,
     )
-    app.state.runtime = runtime
-    app.state.jwt_auth = jwt_auth
-    app.state.allowed_origins = set(origins)
-    state_public_operations(app)
+    app.state.runtime = runtime  # for tests and tools only: the app's own code gets it through DI
+    state_public_operations(app, jwt_auth)
     return app

@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.security.jwt import Token
+from litestar.security.jwt import JWTCookieAuth, Token
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
@@ -21,8 +21,10 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.auth.access import LogoutStamps, token_holds
+from coach.auth.jwt import build_jwt_auth
 from coach.auth.passwords import PasswordHasher
 from coach.auth.revocation import RevocationList
+from coach.auth.sockets import SocketGate
 from coach.auth.throttle import CounterStore, GlobalLimit, LoginGuard, MemoryCounterStore, RedisCounterStore
 from coach.auth.watch import SocketWatch, auth_channel
 from coach.broker.bus import ChannelsBus, RedisBus
@@ -131,6 +133,8 @@ class Runtime:
     transactions: Transactions
     asker: Asker
     interviews: InterviewCases
+    socket_gate: SocketGate
+    """What a socket handshake checks: origin, token, user."""
     channels: ChannelsPlugin | None
     """The app's pub/sub plugin (None in a worker process, which publishes straight to Redis)."""
     sockets: SocketWatch | None
@@ -203,6 +207,12 @@ class Runtime:
         async def holds(token: Token) -> bool:
             return await token_holds(token, revocations, logouts, utcnow())
 
+        async def find_user(user_id: uuid.UUID) -> User | None:
+            async with transactions.reading() as db:
+                return await get_user(db, user_id)
+
+        jwt_auth = build_jwt_auth(settings, logouts, revocations, find_user)
+
         return cls(
             settings=settings,
             engine=engine,
@@ -232,6 +242,7 @@ class Runtime:
             transactions=transactions,
             asker=asker,
             interviews=InterviewCases(transactions, asker, code_runs, clock),
+            socket_gate=SocketGate(jwt_auth, frozenset(settings.browser_origins()), holds, find_user),
             channels=channels,
             sockets=SocketWatch(channels, auth_channel(namespace), holds, utcnow) if channels else None,
             presence=Presence(
@@ -247,14 +258,10 @@ class Runtime:
         """The server clock (injectable for tests)."""
         return self.clock()
 
-    async def find_user(self, user_id: uuid.UUID) -> User | None:
-        """The account with this id, if it still exists."""
-        async with self.transactions.reading() as db:
-            return await get_user(db, user_id)
-
-    async def token_holds(self, token: Token) -> bool:
-        """Whether a token may still act: unexpired, not revoked, not logged out everywhere."""
-        return await token_holds(token, self.revocations, self.logouts, utcnow())
+    @property
+    def jwt_auth(self) -> JWTCookieAuth[User, Token]:
+        """The JWT config every request and socket is authenticated with."""
+        return self.socket_gate.auth
 
     def worker(self) -> EvaluationWorker:
         """An evaluation worker over this runtime's database, interviewer and bus."""

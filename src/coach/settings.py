@@ -318,6 +318,11 @@ class Settings:
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key)
 
+    def browser_origins(self) -> tuple[str, ...]:
+        """The origins a browser may call from: COACH_ALLOWED_ORIGINS plus this server's own port."""
+        own = (f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}")
+        return tuple(dict.fromkeys([*self.allowed_origins, *own]))
+
     def check(self) -> None:
         """Refuse settings that would be unsafe or meaningless."""
         if self.environment not in ("dev", "prod"):

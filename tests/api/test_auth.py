@@ -212,7 +212,7 @@ async def test_refresh_issues_a_new_token_and_retires_the_old(client: Client) ->
 
 async def test_cookie_past_half_its_life_is_renewed(client: Client, app: Litestar) -> None:
     account = await register(client)
-    short = app.state.jwt_auth.create_token(
+    short = app.state.runtime.jwt_auth.create_token(
         identifier=account.user["id"],
         token_expiration=timedelta(minutes=5),
         token_issuer="coach",

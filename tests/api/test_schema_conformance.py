@@ -71,7 +71,7 @@ def test_the_api_behaves_as_its_openapi_schema_says(server: ServerThread, app: L
 
     def bearer() -> dict[str, str]:
         # A fresh token per case, so a fuzzed logout or refresh cannot starve the rest of the run.
-        token = app.state.jwt_auth.create_token(
+        token = app.state.runtime.jwt_auth.create_token(
             identifier=user_id,
             token_expiration=timedelta(minutes=30),
             token_issuer="coach",

@@ -27,7 +27,7 @@ def _login_response(
     runtime: Runtime, request: Request[Any, Any, Any], user: User, status: int, message: str
 ) -> Response[Envelope[TokenOut]]:
     lifetime = runtime.settings.access_token_lifetime
-    token = issue_token(request.app.state.jwt_auth, user, lifetime)
+    token = issue_token(runtime.jwt_auth, user, lifetime)
     body = Envelope(
         data=TokenOut(
             access_token=token,

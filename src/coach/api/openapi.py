@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar import Litestar
@@ -11,6 +11,7 @@ from litestar import Litestar
 # Litestar's own msgspec schema plugin (not re-exported publicly); this one only adds to its output.
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.routes import HTTPRoute
+from litestar.security.jwt import JWTCookieAuth
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -29,14 +30,13 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
         return schema
 
 
-def state_public_operations(app: Litestar) -> None:
+def state_public_operations(app: Litestar, auth: JWTCookieAuth[Any, Any]) -> None:
     """Operations that need no token say so (`security: []`), overriding the document-wide bearer scheme.
 
     Litestar's JWT auth adds its requirement to the whole document, but login, register and
     the health checks are excluded from auth: without this the schema claims they need a token.
     """
     schema = app.openapi_schema
-    auth = app.state.jwt_auth
     excluded = [
         re.compile(p) for p in ([auth.exclude] if isinstance(auth.exclude, str) else auth.exclude or [])
     ]

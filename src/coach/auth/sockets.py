@@ -19,7 +19,7 @@ TokenCheck = Callable[[Token], Awaitable[bool]]
 """Whether a token may still act (unexpired, not revoked, not logged out everywhere)."""
 
 
-def origin_allowed(connection: ASGIConnection[Any, Any, Any, Any], allowed: set[str]) -> bool:
+def origin_allowed(connection: ASGIConnection[Any, Any, Any, Any], allowed: frozenset[str]) -> bool:
     """No Origin (a non-browser client) is fine; a browser's Origin must be ours."""
     origin = connection.headers.get("origin")
     return origin is None or origin.rstrip("/") in allowed
@@ -70,16 +70,38 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-async def admit(socket: WebSocket[Any, Any, Any], holds: TokenCheck, find_user: FindUser) -> Admitted | None:
+class SocketGate:
+    """What admitting a socket needs: the JWT config, the allowed origins, the token and user checks.
+
+    A plain class, not a dataclass: Litestar's dependency check would otherwise walk into the
+    annotations of Litestar's own JWT config, which name types it only imports for type checking.
+    """
+
+    __slots__ = ("auth", "find_user", "holds", "origins")
+
+    def __init__(
+        self,
+        auth: JWTCookieAuth[User, Token],
+        origins: frozenset[str],
+        holds: TokenCheck,
+        find_user: FindUser,
+    ) -> None:
+        self.auth = auth
+        self.origins = origins
+        self.holds = holds
+        self.find_user = find_user
+
+
+async def admit(socket: WebSocket[Any, Any, Any], gate: SocketGate) -> Admitted | None:
     """Check Origin (refused before the upgrade), accept, then authenticate (4401 if not).
 
     Returns the user and token, or None once the socket has been refused and closed; no data
     flows before this says yes. The socket must then watch its token (`coach.auth.watch`).
     """
-    if not origin_allowed(socket, socket.app.state.allowed_origins):
+    if not origin_allowed(socket, gate.origins):
         await socket.close(code=CLOSE_FORBIDDEN, reason="origin not allowed")
         return None
-    admitted = await socket_user(socket, holds, find_user, socket.app.state.jwt_auth)
+    admitted = await socket_user(socket, gate.holds, gate.find_user, gate.auth)
     await socket.accept()
     if admitted is None:
         await socket.close(code=CLOSE_UNAUTHENTICATED, reason="authentication required")

@@ -27,7 +27,7 @@ MAX_SILENCE = 2.0
 @websocket("/ws/admin/live", opt={"exclude_from_auth": True})
 async def admin_live_socket(socket: WebSocket[Any, Any, Any], runtime: NamedDependency[Runtime]) -> None:
     """Live counts for the admin dashboard (admins only)."""
-    admitted = await admit(socket, runtime.token_holds, runtime.find_user)
+    admitted = await admit(socket, runtime.socket_gate)
     if admitted is None:
         return
     if not is_admin(admitted.user):

@@ -69,7 +69,7 @@ async def interview_socket(
     runtime: NamedDependency[Runtime],
 ) -> None:
     """The interview conversation (see docs/protocol.md)."""
-    admitted = await admit(socket, runtime.token_holds, runtime.find_user)
+    admitted = await admit(socket, runtime.socket_gate)
     if admitted is None:
         return
     user = admitted.user
