@@ -20,3 +20,11 @@ def test_upgrade_reports_the_migration_and_then_that_there_is_nothing_to_do(tmp_
     assert again.exit_code == 0, again.output
     assert "already at " in again.output
     assert "nothing to do" in again.output
+
+
+def test_upgrade_creates_the_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'new' / 'folder' / 'coach.db'}"
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert "migrated from an empty database to " in result.output
+    assert (tmp_path / "new" / "folder" / "coach.db").is_file()

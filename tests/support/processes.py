@@ -60,6 +60,7 @@ class CoachProcess:
         """SIGKILL: no cleanup, as if the machine died."""
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
+        self._out.close()
 
     def stop(self, timeout: float = 20) -> int:
         if self.proc.poll() is None:

@@ -27,15 +27,20 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate up to `revision` (creating the SQLite file's folder if needed)."""
+def _make_sqlite_folder(database_url: str) -> None:
     if database_url.startswith("sqlite") and ":///" in database_url:
         Path(database_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate up to `revision` (creating the SQLite file's folder if needed)."""
+    _make_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 
 def revision_of(database_url: str) -> str | None:
     """The revision the database is at (None before the first migration)."""
+    _make_sqlite_folder(database_url)
     config = alembic_config(database_url)
     script = ScriptDirectory.from_config(config)
     found: list[str | None] = []
