@@ -88,7 +88,8 @@ async def continue_the_interview(web: Browser, page: Page) -> None:
 
     # The interview goes on: the restored draft is submitted and graded.
     await page.get_by_test_id("submit-answer").click()
-    await expect(page.get_by_test_id("feedback-card")).to_be_visible()
+    # The answer's tests run in the sandbox before it is scored: allow for a loaded CI machine.
+    await expect(page.get_by_test_id("feedback-card")).to_be_visible(timeout=20_000)
     await expect(page.get_by_test_id("feedback-score")).to_have_text(re.compile(r"^\d+(\.\d+)?$"))
     answer = page.get_by_test_id("answer-bubble")
     await expect(answer).to_contain_text("# draft kept across reloads")
