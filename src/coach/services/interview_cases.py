@@ -110,8 +110,8 @@ class InterviewCases:
         async with self.transactions() as tx:
             session = await interviews.owned_session(tx.db, user_id, session_id)
             if session.status == SessionStatus.ACTIVE and interviews.is_over(session, now):
+                # Ending refreshes this same row object (one identity map per unit of work).
                 await end_in(tx, session_id, "time_up", now)
-                await tx.db.refresh(session)
             state = await interviews.load_state(tx.db, session, now)
         coding = [q.question_id for q in state.questions if q.kind == "coding"]
         runs = await self.code_runs.last_runs(session_id, coding) if coding else {}
@@ -185,7 +185,6 @@ class InterviewCases:
                 tx.after_commit(ask)
             else:
                 await end_in(tx, session_id, "completed", now)
-                await tx.db.refresh(session)
             return session_view(session)
 
     async def end(
@@ -194,8 +193,7 @@ class InterviewCases:
         """End the interview now (or at time-up); the summary follows once every answer is evaluated."""
         async with self.transactions() as tx:
             session = await interviews.owned_session(tx.db, user_id, session_id)
-            if await end_in(tx, session_id, reason, self.clock()):
-                await tx.db.refresh(session)
+            await end_in(tx, session_id, reason, self.clock())
             return session_view(session)
 
     async def end_expired(self, limit: int = 100) -> int:

@@ -46,18 +46,14 @@ CLOSE_OVERLOADED = 1013
 CLOSE_INTERNAL = 1011
 
 
-class _TypeOnly(msgspec.Struct):
+class _Head(msgspec.Struct):
+    """What a channel frame is, read without decoding the rest (a question's id if it has one)."""
+
     type: str
+    question_id: str | None = None
 
 
-_peek = msgspec.json.Decoder(_TypeOnly)
-
-
-class _QuestionOnly(msgspec.Struct):
-    question_id: str
-
-
-_question_of = msgspec.json.Decoder(_QuestionOnly)
+_peek = msgspec.json.Decoder(_Head)
 _QUESTION_STREAM = frozenset({"question.start", "question.delta", "question.end", "question.cancel"})
 
 
@@ -225,17 +221,17 @@ class Conversation:
             if frame == RESYNC:
                 self.outbox.offer(await self._state())
                 continue
-            kind = _peek.decode(frame).type
-            if kind in _QUESTION_STREAM:
-                await self._question_event(kind, frame)
+            head = _peek.decode(frame)
+            kind = head.type
+            if kind in _QUESTION_STREAM and head.question_id is not None:
+                await self._question_event(kind, head.question_id, frame)
             else:
                 self.outbox.offer_raw(frame)
                 if kind == "session.ended" and self.timer is not None:
                     self.timer.cancel()
 
-    async def _question_event(self, kind: str, frame: bytes) -> None:
+    async def _question_event(self, kind: str, question_id: str, frame: bytes) -> None:
         """Relay a question's stream from its start; a socket that joined mid-stream gets it whole at the end."""
-        question_id = _question_of.decode(frame).question_id
         if kind == "question.start":
             self.streaming.add(question_id)
             self.outbox.offer_raw(frame)
