@@ -118,6 +118,9 @@ export function render(main, { params }) {
     ed.timer = null;
     const q = ed.id && findQuestion(model, ed.id);
     if (!q || q.answer?.submitted || q.submitting || model.ended) return;
+    // The server takes drafts for a question once it is fully asked; the one typed while it
+    // streams stays here and is sent at question.end.
+    if (q.status === "streaming") return;
     const text = getText();
     if (text.length > MAX_ANSWER_CHARS) {
       showError(`Your answer is too long to save (${text.length.toLocaleString()} of ${MAX_ANSWER_CHARS.toLocaleString()} characters).`);
@@ -344,6 +347,7 @@ export function render(main, { params }) {
 
   function sendPendingSubmit() {
     if (!pendingSubmit) return;
+    if (findQuestion(model, pendingSubmit.question_id)?.status === "streaming") return; // sent at question.end
     socket.send({ type: "answer.submit", ...pendingSubmit });
   }
 
@@ -537,7 +541,11 @@ export function render(main, { params }) {
             if (idle) focusAnswer();
           }
         }
-        if (!effect.started) announce("Question ready.");
+        if (!effect.started) {
+          announce("Question ready.");
+          if (pendingSubmit?.question_id === effect.id) sendPendingSubmit();
+          else if (ed.id === effect.id && load(draftKey(effect.id))?.synced === false) flushDraft();
+        }
         break;
       case "delta": {
         const item = transcript.querySelector(`[data-question-id="${CSS.escape(effect.id)}"] .question-text`);
