@@ -70,7 +70,7 @@ class BankQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     solution_notes: str = ""
     complexity: str = ""
     family: str = ""
-    """The topic family (a slug from bank/families.toml); a session never serves two of one family."""
+    """The topic family (a slug from bank/meta/families.toml); a session never serves two of one family."""
     level_note: str = ""
     """Why the question sits at its difficulty: the time it takes and what makes it hard."""
 
