@@ -73,6 +73,8 @@ class BankQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """The topic family (a slug from bank/meta/families.toml); a session never serves two of one family."""
     level_note: str = ""
     """Why the question sits at its difficulty: the time it takes and what makes it hard."""
+    retired: bool = False
+    """Never served again (a duplicate, say), but kept so old transcripts still resolve its id."""
 
 
 class BankFile(msgspec.Struct, forbid_unknown_fields=True):

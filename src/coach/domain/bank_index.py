@@ -74,6 +74,8 @@ class Bank:
         """Question count per (type, difficulty, role) cell, every cell listed; counts once per role."""
         cells: dict[Cell, int] = {(t, d, r): 0 for t in QUESTION_TYPES for d in DIFFICULTIES for r in ROLES}
         for q in self.questions:
+            if q.retired:
+                continue
             for role in set(q.roles):
                 cells[(q.type, q.difficulty, role)] += 1
         return cells
@@ -135,7 +137,7 @@ class Bank:
             # Recent texts may be the full spoken text (prompt plus examples), so match containment too.
             return any(prompt == r or prompt in r for r in recent)
 
-        of_type = [q for q in self.questions if q.type == request.type]
+        of_type = [q for q in self.questions if q.type == request.type and not q.retired]
         if not of_type:
             raise LookupError(f"the bank has no {request.type} questions")
         near = _tiers(of_type, request.difficulty, track, max_distance=1, min_distance=0)
