@@ -186,7 +186,9 @@ class SessionView(msgspec.Struct, frozen=True):
     skill_scores: dict[str, float]
 
 
-class Summary(msgspec.Struct, frozen=True):
+class SessionScores(msgspec.Struct, frozen=True):
+    """A session's scores so far: overall, per skill, and how many answers they rest on."""
+
     score: float | None
     skill_scores: dict[str, float]
     answered: int
@@ -201,7 +203,7 @@ class SessionState(Message, tag="session.state"):
     questions: list[QuestionView]
     current_question_id: str | None
     evaluation_pending: bool
-    summary: Summary | None
+    summary: SessionScores | None
     server_time: datetime
 
 

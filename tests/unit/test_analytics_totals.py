@@ -12,7 +12,6 @@ from coach.domain.analytics.totals import (
     SessionTotals,
     SkillDayTotal,
     SkillTotal,
-    answer_totals,
     bucket_date,
     bucket_index,
     buckets_from_hours,
@@ -23,6 +22,7 @@ from coach.domain.analytics.totals import (
     skill_totals,
     skills_from_totals,
     summary_from_totals,
+    totals_of,
 )
 from tests.unit.test_analytics import ANSWERS, SESSIONS, TODAY, answer, at
 
@@ -48,8 +48,8 @@ def test_week_buckets_start_on_monday(day: date) -> None:
     assert 0 <= (day - monday).days < 7
 
 
-def test_answer_totals_add_up_per_hour_type_and_skill_day() -> None:
-    hours, days = answer_totals(ANSWERS)
+def test_totals_add_up_per_hour_type_and_skill_day() -> None:
+    hours, days = totals_of(ANSWERS)
     assert sum(h.answers for h in hours) == len(ANSWERS)
     assert sum(h.score_sum for h in hours) == pytest.approx(47.5)
     algorithms = [d for d in days if d.skill == "algorithms"]
@@ -62,13 +62,13 @@ def test_answer_totals_add_up_per_hour_type_and_skill_day() -> None:
 def test_progress_from_totals_matches_progress_for_whole_hour_offsets(
     bucket: str, offset: int, type: str | None
 ) -> None:
-    hours, _ = answer_totals(ANSWERS)
+    hours, _ = totals_of(ANSWERS)
     totals = buckets_from_hours(hours, bucket, offset)  # type: ignore[arg-type]
     assert progress_from_totals(totals, bucket, type) == progress(ANSWERS, bucket, type, offset)  # type: ignore[arg-type]
 
 
 def test_skills_from_totals_split_a_straddling_day_at_its_mean() -> None:
-    _, days = answer_totals(ANSWERS)
+    _, days = totals_of(ANSWERS)
     from_totals = {s.skill: s for s in skills_from_totals(skill_totals(days))}
     exact = {s.skill: s for s in skills(ANSWERS, TODAY)}
     assert {k: (s.average, s.samples, s.enough_data) for k, s in from_totals.items()} == {
@@ -83,7 +83,7 @@ def test_skills_from_totals_split_a_straddling_day_at_its_mean() -> None:
 def test_trend_is_exact_when_the_middle_falls_between_days() -> None:
     scores = [2.0, 4.0, 7.0, 9.0]
     answers = [answer("x", "coding", at(1 + i, 9), 5.0, {"graphs": s}) for i, s in enumerate(scores)]
-    _, days = answer_totals(answers)
+    _, days = totals_of(answers)
     assert skills_from_totals(skill_totals(days)) == skills(answers, TODAY)
     assert skills_from_totals(skill_totals(days))[0].trend == 5.0
 
@@ -95,7 +95,7 @@ def test_trend_needs_four_samples_and_odd_counts_skip_the_middle() -> None:
 
 
 def test_summary_from_totals_matches_summary_of_the_known_history() -> None:
-    hours, days = answer_totals(ANSWERS)
+    hours, days = totals_of(ANSWERS)
     practice = {bucket_date(local_day_index(h.hour, 0), "day") for h in hours}
     practice |= {s.created_at.date() for s in SESSIONS}
     totals = SessionTotals(started=3, completed=2, best_score=7.5)

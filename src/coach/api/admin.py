@@ -9,7 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from coach.api.deps import DbSession, RuntimeDep
+from coach.api.deps import DbSession, Now
 from coach.api.envelope import Envelope
 from coach.api.errors import error_responses
 from coach.auth.access import is_admin
@@ -36,6 +36,6 @@ class AdminController(Controller):
     guards = [admin_only]
 
     @get("/stats", responses=error_responses(401, 403))
-    async def stats(self, db: DbSession, runtime: RuntimeDep) -> Envelope[AdminStats]:
+    async def stats(self, db: DbSession, now: Now) -> Envelope[AdminStats]:
         """Users, sessions today, active sessions, evaluation queue, feedback latency, LLM usage and cost."""
-        return Envelope(await admin.stats(db, runtime.now()))
+        return Envelope(await admin.stats(db, now))

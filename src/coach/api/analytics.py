@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 
-from coach.api.deps import DbSession, RuntimeDep
+from coach.api.deps import DbSession, Now
 from coach.api.envelope import Envelope
 from coach.api.errors import error_responses
 from coach.domain import analytics as a
@@ -29,10 +29,10 @@ class AnalyticsController(Controller):
 
     @get("/summary", responses=error_responses(400, 401))
     async def summary(
-        self, request: Request[User, Any, Any], db: DbSession, runtime: RuntimeDep, tz: TzOffset = 0
+        self, request: Request[User, Any, Any], db: DbSession, now: Now, tz: TzOffset = 0
     ) -> Envelope[a.Summary]:
         """Sessions completed, questions answered, average and best score, streak, strongest and weakest skills."""
-        return Envelope(await analytics.summary(db, request.user.id, runtime.now(), tz))
+        return Envelope(await analytics.summary(db, request.user.id, now, tz))
 
     @get("/progress", responses=error_responses(400, 401))
     async def progress(
@@ -48,14 +48,14 @@ class AnalyticsController(Controller):
 
     @get("/skills", responses=error_responses(400, 401))
     async def skills(
-        self, request: Request[User, Any, Any], db: DbSession, runtime: RuntimeDep, tz: TzOffset = 0
+        self, request: Request[User, Any, Any], db: DbSession, now: Now, tz: TzOffset = 0
     ) -> Envelope[list[a.SkillStat]]:
         """Each assessed skill: average, samples, trend (newer half minus older half), enough_data."""
-        return Envelope(await analytics.skills(db, request.user.id, runtime.now(), tz))
+        return Envelope(await analytics.skills(db, request.user.id, now, tz))
 
     @get("/recommendations", responses=error_responses(400, 401))
     async def recommendations(
-        self, request: Request[User, Any, Any], db: DbSession, runtime: RuntimeDep, tz: TzOffset = 0
+        self, request: Request[User, Any, Any], db: DbSession, now: Now, tz: TzOffset = 0
     ) -> Envelope[list[a.Recommendation]]:
         """Up to three sessions for your weakest skills, each ready to prefill the new-session form."""
-        return Envelope(await analytics.recommendations(db, request.user.id, runtime.now(), tz))
+        return Envelope(await analytics.recommendations(db, request.user.id, now, tz))

@@ -1,8 +1,9 @@
-"""What handlers ask for by parameter name: the runtime, the interview use cases, a request's database session."""
+"""What handlers ask for by parameter name: the runtime, the interview use cases, a request's database session, the time."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import datetime
 from typing import Any
 
 from litestar.di import NamedDependency, Provide
@@ -21,6 +22,9 @@ def dependencies(runtime: Runtime) -> dict[str, Any]:
     def provide_interviews() -> InterviewCases:
         return runtime.interviews
 
+    def provide_now() -> datetime:
+        return runtime.clock()
+
     async def provide_db() -> AsyncGenerator[AsyncSession, None]:
         # One unit of work per request: committed if the handler succeeds, rolled back if it raises.
         async with runtime.transactions() as tx:
@@ -30,6 +34,7 @@ def dependencies(runtime: Runtime) -> dict[str, Any]:
         "runtime": Provide(provide_runtime, sync_to_thread=False),
         "interviews": Provide(provide_interviews, sync_to_thread=False),
         "db": Provide(provide_db),
+        "now": Provide(provide_now, sync_to_thread=False),
     }
 
 
@@ -41,3 +46,6 @@ InterviewsDep = NamedDependency[InterviewCases]
 
 DbSession = NamedDependency[AsyncSession]
 """A handler parameter named `db`: the request's session."""
+
+Now = NamedDependency[datetime]
+"""A handler parameter named `now`: the request's time on the runtime's one clock."""

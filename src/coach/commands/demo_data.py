@@ -185,7 +185,7 @@ async def insert(sessions: async_sessionmaker[AsyncSession], batch: Batch, chunk
             for part in _chunks(rows, chunk):
                 await demo_rows.insert_rows(db, model, part)
         for user_id, answers in scored_answers(batch).items():
-            hours, days = t.answer_totals(answers)
+            hours, days = t.totals_of(answers)
             for start in range(0, max(len(hours), len(days)), chunk):
                 await analytics_store.add_totals(
                     db, user_id, hours[start : start + chunk], days[start : start + chunk]

@@ -22,7 +22,7 @@ async def summary(
     """The dashboard headline numbers for the user's local day."""
     today = a.local_date(now, tz_offset_minutes)
     sessions = await analytics_rows.session_totals(db, user_id)
-    answers, score_sum = await analytics_rows.answer_totals(db, user_id)
+    answers, score_sum = await analytics_rows.scored_answer_totals(db, user_id)
     since = today - timedelta(days=STREAK_WINDOW_DAYS)
     days = await analytics_rows.practice_days(db, user_id, tz_offset_minutes, since)
     if streak(days, today) >= STREAK_WINDOW_DAYS:

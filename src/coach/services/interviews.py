@@ -98,7 +98,7 @@ async def end_session(db: AsyncSession, session: InterviewSession, now: datetime
     return True
 
 
-async def refresh_scores(db: AsyncSession, session: InterviewSession) -> m.Summary | None:
+async def refresh_scores(db: AsyncSession, session: InterviewSession) -> m.SessionScores | None:
     """Recompute the session's aggregate score; return the summary if the session is finished and fully evaluated."""
     answers = await interview_rows.answers_of(db, session.id)
     evaluations = await interview_rows.evaluations_of(db, session.id)
@@ -112,7 +112,7 @@ async def refresh_scores(db: AsyncSession, session: InterviewSession) -> m.Summa
     return summary
 
 
-def summary_message(summary: m.Summary) -> m.SessionSummary:
+def summary_message(summary: m.SessionScores) -> m.SessionSummary:
     return m.SessionSummary(
         score=summary.score,
         skill_scores=summary.skill_scores,

@@ -162,9 +162,9 @@ def with_runs(state: m.SessionState, runs: dict[str, m.RunView]) -> m.SessionSta
 
 def summary_of(
     session: InterviewSession, answers: Sequence[InterviewAnswer], evaluations: Sequence[AnswerEvaluation]
-) -> m.Summary:
+) -> m.SessionScores:
     done = [e for e in evaluations if e.status == EvaluationStatus.DONE and e.score is not None]
-    return m.Summary(
+    return m.SessionScores(
         score=aggregate(e.score for e in done if e.score is not None),
         skill_scores=aggregate_skills(e.skill_scores or {} for e in done),
         answered=sum(1 for a in answers if a.submitted_at is not None),

@@ -23,6 +23,7 @@ from sqlmodel import col
 
 from coach.domain.analytics import Bucket, ScoredAnswer, SessionRecord
 from coach.domain.analytics import totals as t
+from coach.domain.analytics.models import EvaluationScore
 from coach.domain.states import EvaluationStatus, SessionStatus
 from coach.store.models import AnswerEvaluation, InterviewSession, User, UserHourlyStats, UserSkillDaily
 from coach.store.types import UTCDateTime
@@ -169,15 +170,13 @@ async def add_evaluation(
     skill_scores: dict[str, Any],
 ) -> None:
     """Count one stored evaluation in the user's totals; call it in the transaction that stores it."""
-    answer = ScoredAnswer(
-        session_id="",
+    answer = EvaluationScore(
         session_type=session_type,
-        difficulty="",
         evaluated_at=completed_at,
         score=float(score),
         skill_scores={str(k): float(v) for k, v in skill_scores.items() if isinstance(v, int | float)},
     )
-    hours, days = t.answer_totals([answer])
+    hours, days = t.totals_of([answer])
     await add_totals(db, user_id, hours, days)
 
 
@@ -221,7 +220,7 @@ async def rebuild_totals(db: AsyncSession) -> None:
         await db.execute(text(statement))
 
 
-async def answer_totals(db: AsyncSession, user_id: uuid.UUID) -> tuple[int, float]:
+async def scored_answer_totals(db: AsyncSession, user_id: uuid.UUID) -> tuple[int, float]:
     """How many evaluated answers the user has, and the sum of their scores."""
     query = select(
         func.coalesce(func.sum(col(UserHourlyStats.answers)), 0),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 import msgspec
 
@@ -13,6 +13,28 @@ MIN_SAMPLES = 3
 """Answers a skill needs before it is ranked, charted as reliable or recommended."""
 
 Bucket = Literal["day", "week"]
+
+
+class Scored(Protocol):
+    """What the running totals need from an evaluated answer."""
+
+    @property
+    def session_type(self) -> str: ...
+    @property
+    def evaluated_at(self) -> datetime: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def skill_scores(self) -> dict[str, float]: ...
+
+
+class EvaluationScore(msgspec.Struct, frozen=True):
+    """One stored evaluation as the totals count it, before it is part of any history read."""
+
+    session_type: str
+    evaluated_at: datetime
+    score: float
+    skill_scores: dict[str, float]
 
 
 class ScoredAnswer(msgspec.Struct, frozen=True):

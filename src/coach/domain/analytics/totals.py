@@ -19,7 +19,7 @@ from coach.domain.analytics.models import (
     Bucket,
     Progress,
     ProgressPoint,
-    ScoredAnswer,
+    Scored,
     Series,
     SkillStat,
     Summary,
@@ -107,7 +107,7 @@ def bucket_date(index: int, bucket: Bucket) -> date:
     return EPOCH + timedelta(days=index if bucket == "day" else index * 7 + EPOCH_MONDAY)
 
 
-def answer_totals(answers: Iterable[ScoredAnswer]) -> tuple[list[HourTotal], list[SkillDayTotal]]:
+def totals_of(answers: Iterable[Scored]) -> tuple[list[HourTotal], list[SkillDayTotal]]:
     """The totals a history adds up to: what the store keeps as evaluations are stored."""
     hours: dict[tuple[int, str], tuple[int, float]] = {}
     days: dict[tuple[str, int], tuple[int, float]] = {}
