@@ -16,6 +16,7 @@ from coach.api.envelope import Envelope, Page, Pagination
 from coach.api.errors import error_responses
 from coach.domain.kinds import Difficulty, Language, SessionType
 from coach.domain.model_answer import ModelAnswerCard
+from coach.domain.plan import SessionSpec
 from coach.domain.session_filter import SessionFilter
 from coach.store.models import User
 
@@ -57,14 +58,14 @@ class SessionController(Controller):
         self, request: Request[User, Any, Any], data: JSONBody[SessionCreate], interviews: InterviewsDep
     ) -> Envelope[SessionCreated]:
         """Start an interview; its plan (how many questions of which kind) comes back with it."""
-        view = await interviews.start(
-            request.user.id,
-            type=data.type,
-            difficulty=data.difficulty,
-            duration_minutes=data.duration_minutes,
-            role=data.role,
-            language=data.language or request.user.preferred_language,
+        spec = SessionSpec(
+            data.type,
+            data.difficulty,
+            data.duration_minutes,
+            data.role,
+            data.language or request.user.preferred_language,
         )
+        view = await interviews.start(request.user.id, spec)
         return Envelope(SessionCreated(view, f"/ws/sessions/{view.id}"), message="Interview created.")
 
     @get("/", responses=error_responses(400, 401))

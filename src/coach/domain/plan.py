@@ -1,10 +1,21 @@
-"""The interview plan: how many questions of which kind fit the session's time box."""
+"""The interview asked for, and its plan: how many questions of which kind fit the session's time box."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import msgspec
 
-from coach.domain.kinds import Difficulty, QuestionType, SessionType
+from coach.domain.errors import InvalidInput
+from coach.domain.kinds import (
+    DIFFICULTIES,
+    LANGUAGES,
+    SESSION_TYPES,
+    Difficulty,
+    Language,
+    QuestionType,
+    SessionType,
+)
 
 MIN_MINUTES = 10
 MAX_MINUTES = 90
@@ -18,6 +29,43 @@ MINUTES_PER_QUESTION: dict[QuestionType, dict[Difficulty, int]] = {
     "system_design": {"easy": 15, "medium": 20, "hard": 30},
 }
 MIXED_ROTATION: tuple[QuestionType, ...] = ("behavioral", "technical", "coding", "system_design")
+
+
+class SessionSpec(msgspec.Struct, frozen=True):
+    """What a candidate asks for when starting an interview."""
+
+    type: str
+    difficulty: str
+    duration_minutes: int
+    role: str
+    language: str | None = None
+
+    def checked(self) -> SessionSpec:
+        """The same spec with the role's whitespace tidied; InvalidInput naming the first bad field."""
+        if self.type not in SESSION_TYPES:
+            raise InvalidInput(f"type must be one of {', '.join(SESSION_TYPES)}.", field="type")
+        if self.difficulty not in DIFFICULTIES:
+            raise InvalidInput(f"difficulty must be one of {', '.join(DIFFICULTIES)}.", field="difficulty")
+        if not MIN_MINUTES <= self.duration_minutes <= MAX_MINUTES:
+            raise InvalidInput(
+                f"duration_minutes must be between {MIN_MINUTES} and {MAX_MINUTES}.", field="duration_minutes"
+            )
+        role = " ".join(self.role.split())
+        if not role or len(role) > 100:
+            raise InvalidInput("role must be 1 to 100 characters, e.g. 'backend engineer'.", field="role")
+        if self.language is not None and self.language not in LANGUAGES:
+            raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}.", field="language")
+        return msgspec.structs.replace(self, role=role)
+
+    def plan(self) -> Plan:
+        """The plan for a checked spec."""
+        return make_plan(
+            cast(SessionType, self.type), cast(Difficulty, self.difficulty), self.duration_minutes
+        )
+
+    @property
+    def language_or_default(self) -> Language:
+        return cast(Language, self.language or "python")
 
 
 class Plan(msgspec.Struct, frozen=True):

@@ -15,6 +15,7 @@ from datetime import datetime
 from coach import protocol as m
 from coach.domain.errors import InvalidInput, NotFound
 from coach.domain.model_answer import ModelAnswerCard
+from coach.domain.plan import SessionSpec
 from coach.domain.questions import QuestionMeta
 from coach.domain.session_filter import SessionFilter
 from coach.domain.states import SessionStatus
@@ -53,28 +54,10 @@ class InterviewCases:
     code_runs: CodeRuns
     clock: Callable[[], datetime]
 
-    async def start(
-        self,
-        user_id: uuid.UUID,
-        *,
-        type: str,
-        difficulty: str,
-        duration_minutes: int,
-        role: str,
-        language: str | None,
-    ) -> m.SessionView:
+    async def start(self, user_id: uuid.UUID, spec: SessionSpec) -> m.SessionView:
         """Create a session and its plan; its first question is written for whoever connects."""
         async with self.transactions() as tx:
-            session = await interviews.start_session(
-                tx.db,
-                user_id,
-                type=type,
-                difficulty=difficulty,
-                duration_minutes=duration_minutes,
-                role=role,
-                language=language,
-                now=self.clock(),
-            )
+            session = await interviews.start_session(tx.db, user_id, spec, self.clock())
             session_id = session.id
 
             async def ask_later() -> None:

@@ -10,9 +10,8 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach import protocol as m
-from coach.domain.errors import InvalidInput, NotFound
-from coach.domain.kinds import DIFFICULTIES, LANGUAGES, SESSION_TYPES
-from coach.domain.plan import MAX_MINUTES, MIN_MINUTES, StoredPlan, make_plan
+from coach.domain.errors import NotFound
+from coach.domain.plan import SessionSpec, StoredPlan
 from coach.domain.states import SessionStatus
 from coach.services.snapshot import build_state, summary_of
 from coach.store import evaluations as eval_store
@@ -23,41 +22,20 @@ EndReason = Literal["completed", "time_up", "ended_by_candidate"]
 
 
 async def start_session(
-    db: AsyncSession,
-    user_id: uuid.UUID,
-    *,
-    type: str,
-    difficulty: str,
-    duration_minutes: int,
-    role: str,
-    language: str | None,
-    now: datetime,
+    db: AsyncSession, user_id: uuid.UUID, spec: SessionSpec, now: datetime
 ) -> InterviewSession:
     """Create a session and its plan; the first question is asked when the socket connects."""
-    if type not in SESSION_TYPES:
-        raise InvalidInput(f"type must be one of {', '.join(SESSION_TYPES)}.", field="type")
-    if difficulty not in DIFFICULTIES:
-        raise InvalidInput(f"difficulty must be one of {', '.join(DIFFICULTIES)}.", field="difficulty")
-    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
-        raise InvalidInput(
-            f"duration_minutes must be between {MIN_MINUTES} and {MAX_MINUTES}.", field="duration_minutes"
-        )
-    role = " ".join(role.split())
-    if not role or len(role) > 100:
-        raise InvalidInput("role must be 1 to 100 characters, e.g. 'backend engineer'.", field="role")
-    if language is not None and language not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}.", field="language")
-    plan = make_plan(type, difficulty, duration_minutes)
+    spec = spec.checked()
     session = InterviewSession(
         user_id=user_id,
-        type=type,
-        difficulty=difficulty,
-        role=role,
-        language=language or "python",
-        duration_minutes=duration_minutes,
-        plan=msgspec.to_builtins(StoredPlan.of(plan)),
+        type=spec.type,
+        difficulty=spec.difficulty,
+        role=spec.role,
+        language=spec.language_or_default,
+        duration_minutes=spec.duration_minutes,
+        plan=msgspec.to_builtins(StoredPlan.of(spec.plan())),
         created_at=now,
-        ends_at=now + timedelta(minutes=duration_minutes),
+        ends_at=now + timedelta(minutes=spec.duration_minutes),
     )
     db.add(session)
     await db.flush()
