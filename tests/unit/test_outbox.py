@@ -1,4 +1,4 @@
-"""A socket's outbox: deltas merged per window, order kept, memory bounded."""
+"""A socket's outbox: deltas merged while the client lags, order kept, memory bounded."""
 
 from __future__ import annotations
 
@@ -23,29 +23,27 @@ class Recorder:
         self.frames.append(json.loads(frame))
 
 
-async def test_a_fast_stream_costs_about_one_frame_per_window() -> None:
-    recorder = Recorder()
-    outbox = Outbox(recorder.send, window=0.02)
+async def test_deltas_that_queue_behind_a_slow_client_go_out_as_one_frame() -> None:
+    recorder = Recorder(delay=0.05)
+    outbox = Outbox(recorder.send)
     sender = asyncio.create_task(outbox.run())
-    pieces = [f"w{i} " for i in range(400)]
-    started = asyncio.get_running_loop().time()
-    for piece in pieces:
+    outbox.offer(m.QuestionDelta(question_id="q", text="a"))
+    await asyncio.sleep(0.01)  # "a" is on its way; the rest waits behind it
+    for piece in ("b", "c", "d"):
         outbox.offer(m.QuestionDelta(question_id="q", text=piece))
-        await asyncio.sleep(0.0005)
-    outbox.offer(m.QuestionEnd(question_id="q", text="".join(pieces)))
-    elapsed = asyncio.get_running_loop().time() - started
-    await asyncio.sleep(0.05)
+    outbox.offer(m.QuestionEnd(question_id="q", text="abcd"))
+    await asyncio.sleep(0.25)
     sender.cancel()
-    deltas = [f for f in recorder.frames if f["type"] == "question.delta"]
-    assert "".join(str(f["text"]) for f in deltas) == "".join(pieces)
-    assert len(deltas) <= elapsed / 0.02 + 3
-    assert len(deltas) < len(pieces) / 4
-    assert recorder.frames[-1]["type"] == "question.end"
+    assert [(f["type"], f.get("text")) for f in recorder.frames] == [
+        ("question.delta", "a"),
+        ("question.delta", "bcd"),
+        ("question.end", "abcd"),
+    ]
 
 
 async def test_the_first_delta_goes_out_at_once() -> None:
     recorder = Recorder()
-    outbox = Outbox(recorder.send, window=1.0)
+    outbox = Outbox(recorder.send)
     sender = asyncio.create_task(outbox.run())
     outbox.offer(m.QuestionDelta(question_id="q", text="Hello"))
     await asyncio.sleep(0.01)
@@ -55,7 +53,7 @@ async def test_the_first_delta_goes_out_at_once() -> None:
 
 async def test_other_messages_keep_their_place_after_pending_deltas() -> None:
     recorder = Recorder()
-    outbox = Outbox(recorder.send, window=0.05)
+    outbox = Outbox(recorder.send)
     sender = asyncio.create_task(outbox.run())
     outbox.offer(m.QuestionDelta(question_id="q", text="a"))
     await asyncio.sleep(0.005)
@@ -78,7 +76,7 @@ async def test_a_client_that_stops_reading_overflows_instead_of_growing_memory()
     async def never(frame: bytes) -> None:
         await stalled.wait()
 
-    outbox = Outbox(never, window=0.01, max_frames=50)
+    outbox = Outbox(never, max_frames=50)
     sender = asyncio.create_task(outbox.run())
     offered = 0
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -33,7 +32,8 @@ from coach.domain.questions import FollowUp, QuestionMeta, QuestionRequest
 from coach.domain.states import EvaluationStatus, QuestionStatus, SessionStatus
 from coach.llm.port import Interviewer, QuestionStream
 from coach.services.answers import RUBRIC_VERSION
-from coach.services.events import EventBus, publish
+from coach.services.events import EventBus
+from coach.services.question_broadcast import QuestionBroadcast
 from coach.services.snapshot import evaluation_of, question_meta, question_start
 from coach.services.unit_of_work import Transactions
 from coach.store import interviews as interview_rows
@@ -170,7 +170,7 @@ class Asker:
         place: tuple[int, int],
         request: QuestionRequest,
     ) -> None:
-        send = _Broadcast(self.bus, session_id, self.coalesce_seconds)
+        send = QuestionBroadcast(self.bus, session_id, self.coalesce_seconds)
         keeper = asyncio.create_task(self._keep_claim(question_id))
         try:
             try:
@@ -209,7 +209,7 @@ class Asker:
         place: tuple[int, int],
         request: QuestionRequest,
         interviewer: Interviewer,
-        send: _Broadcast,
+        send: QuestionBroadcast,
     ) -> tuple[uuid.UUID, QuestionMeta, str]:
         stream, first = await self._open(request, interviewer)
         meta = stream.meta
@@ -267,43 +267,3 @@ async def _logged(work: Coroutine[Any, Any, None]) -> None:
 def _kind_at(session: InterviewSession) -> QuestionType:
     kind = session.planned.kind_at(session.position) or session.type
     return kind if kind in QUESTION_TYPES else "technical"
-
-
-class _Broadcast:
-    """A question as it is written, on the session's channel; deltas are joined per window."""
-
-    def __init__(self, bus: EventBus, session_id: uuid.UUID, window: float) -> None:
-        self._bus = bus
-        self._session_id = session_id
-        self._window = window
-        self._pending: list[str] = []
-        self._pending_id = ""
-        self._sent_at = 0.0
-        self._failed = False
-
-    async def __call__(self, message: m.Message) -> None:
-        if isinstance(message, m.QuestionDelta):
-            if self._pending and self._pending_id != message.question_id:
-                await self.flush()
-            self._pending_id = message.question_id
-            self._pending.append(message.text)
-            if time.monotonic() - self._sent_at >= self._window:
-                await self.flush()
-            return
-        await self.flush()
-        await self._publish(message)
-
-    async def flush(self) -> None:
-        """Publish the deltas still waiting for their window."""
-        if self._pending:
-            text, self._pending = "".join(self._pending), []
-            await self._publish(m.QuestionDelta(question_id=self._pending_id, text=text))
-
-    async def _publish(self, message: m.Message) -> None:
-        self._sent_at = time.monotonic()
-        try:
-            await publish(self._bus, self._session_id, message)
-        except Exception as exc:  # the question is still stored; sockets resync when pub/sub is back
-            if not self._failed:
-                log.warning("could not publish the question stream of %s: %r", self._session_id, exc)
-            self._failed = True

@@ -101,7 +101,7 @@ class Conversation:
         # The socket answers to its token: closed (4401) at its expiry or on logout, re-checked per message.
         self.watch = self.sockets.watch(user.id, token)
         settings = runtime.settings
-        self.outbox = Outbox(self._send_frame, window=settings.coalesce_ms / 1000)
+        self.outbox = Outbox(self._send_frame)
         self.bucket = TokenBucket(
             rate=settings.ws_messages_per_second, burst=settings.ws_messages_per_second * 2
         )
@@ -239,7 +239,9 @@ class Conversation:
             if kind == "question.end":
                 await self._send_whole_question(question_id)
         elif kind == "question.delta":
-            self.outbox.offer(msgspec.json.decode(frame, type=m.QuestionDelta))  # joined per window
+            self.outbox.offer(
+                msgspec.json.decode(frame, type=m.QuestionDelta)
+            )  # joined while the client lags
         else:  # its end, or its withdrawal (a bank question follows under a new start)
             self.outbox.offer_raw(frame)
             self.streaming.discard(question_id)

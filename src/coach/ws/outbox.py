@@ -1,9 +1,8 @@
-"""A socket's outgoing messages: ordered, bounded, question deltas merged into one frame per window."""
+"""A socket's outgoing messages: ordered, bounded, question deltas that queue up merged into one frame."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
@@ -17,23 +16,22 @@ class Overflow(Exception):
 class Outbox:
     """Queue messages without waiting; a single sender task writes them to the socket.
 
-    Deltas of one question are joined while they wait, and after a delta frame the next
-    one waits out the coalescing window, so a fast model costs a frame per window, not
-    per token. The queue holds at most `max_frames` frames / `max_bytes` bytes: past that,
-    the socket is closed instead of letting memory grow.
+    The writer already joins a question's deltas per window on the session channel (one
+    rate for every socket); here, deltas that queue up behind a slow client are joined
+    again while they wait, so a lagging socket catches up in one frame. The queue holds at
+    most `max_frames` frames / `max_bytes` bytes: past that, the socket is closed instead
+    of letting memory grow.
     """
 
     def __init__(
         self,
         send: Callable[[bytes], Awaitable[None]],
         *,
-        window: float = 0.025,
         max_frames: int = 512,
         max_bytes: int = 1 << 20,
         send_timeout: float = 10.0,
     ) -> None:
         self._send = send
-        self._window = window
         self._max_frames = max_frames
         self._max_bytes = max_bytes
         self._send_timeout = send_timeout
@@ -42,7 +40,6 @@ class Outbox:
         self._delta_qid: str | None = None
         self._delta_parts: list[str] = []
         self._delta_bytes = 0
-        self._last_delta_at = 0.0
         self._wake = asyncio.Event()
         self.overflowed = False
 
@@ -84,15 +81,8 @@ class Outbox:
             self._wake.clear()
             if self.overflowed:
                 raise Overflow
+            self._seal()
             await self._drain()
-            if self._delta_parts:
-                wait = self._last_delta_at + self._window - time.monotonic()
-                if wait > 0:
-                    # More deltas join the pending frame meanwhile; other messages queue behind it.
-                    await asyncio.sleep(wait)
-                self._seal()
-                self._last_delta_at = time.monotonic()
-                await self._drain()
 
     async def flush(self) -> None:
         """Send everything pending now (before a close)."""
@@ -107,7 +97,6 @@ class Outbox:
         if self._delta_parts and self._delta_qid is not None:
             text = "".join(self._delta_parts)
             self._push(m.encode(m.QuestionDelta(question_id=self._delta_qid, text=text)))
-            self._last_delta_at = time.monotonic()
         self._delta_parts.clear()
         self._delta_bytes = 0
 
