@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request
+from litestar.config.app import AppConfig
 from litestar.config.cors import CORSConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
 from coach.api.admin import AdminController
@@ -110,13 +112,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         on_app_init=[jwt_auth.on_app_init],
         middleware=[request_id_middleware, rate_limit.middleware, prometheus_config().middleware],
         before_request=csrf_guard(runtime.socket_gate.origins),
-        plugins=[channels, StrictStructSchemaPlugin()],
+        # The runtime's lifespan goes last so it ends first: work still draining at shutdown
+        # can publish, because the channels plugin (a lifespan of its own) is still up.
+        plugins=[channels, StrictStructSchemaPlugin(), _LifespanLast(lifespan)],
         before_send=[response_hook(hsts=settings.is_prod, renew=renew)],
         logging_config=None,
         exception_handlers=EXCEPTION_HANDLERS,
         cors_config=CORSConfig(allow_origins=list(settings.browser_origins()), allow_credentials=True),
         stores=runtime.stores,
-        lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Coach API",
@@ -143,3 +146,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.runtime = runtime  # for tests and tools only: the app's own code gets it through DI
     state_public_operations(app, jwt_auth)
     return app
+
+
+class _LifespanLast(InitPluginProtocol):
+    """Appends a lifespan after every plugin's, so it starts after them and ends before them."""
+
+    def __init__(self, manager: Callable[[Litestar], AbstractAsyncContextManager[None]]) -> None:
+        self._manager = manager
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.lifespan.append(self._manager)
+        return app_config
