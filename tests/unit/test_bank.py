@@ -12,6 +12,7 @@ import pytest
 from coach.domain.bank import BankFile, BankQuestion, Criterion, FollowUpRubric, Misconception
 from coach.domain.bank_index import Bank, question_text, to_meta
 from coach.domain.kinds import DIFFICULTIES, LANGUAGES, QUESTION_TYPES, ROLES
+from coach.domain.plan import make_plan
 from coach.domain.questions import QuestionRequest
 from coach.llm.bank_loader import BankError, load_bank, load_bank_from
 
@@ -467,3 +468,39 @@ def test_to_json_round_trips_as_a_bank_file() -> None:
     bank = sample_bank()
     decoded = msgspec.json.decode(bank.to_json(), type=BankFile)
     assert decoded.questions == list(bank.questions)
+
+
+def test_pick_never_serves_a_second_question_of_a_family_asked_in_the_session() -> None:
+    bank = Bank(
+        [
+            make_question(id="limiter", family="rate-limiting"),
+            make_question(id="bucket", family="rate-limiting"),
+            make_question(id="cache", family="caching", difficulty="hard"),
+        ]
+    )
+    for seed in range(20):
+        assert bank.pick(request(seed=seed, session_bank_ids=["limiter"])).id == "cache"
+    # Only when the type has nothing else left does a family repeat, never the same question.
+    assert bank.pick(request(session_bank_ids=["limiter", "cache"])).id == "bucket"
+
+
+def test_pick_never_serves_a_retired_question() -> None:
+    bank = Bank([make_question(id="old", retired=True), make_question(id="new", difficulty="hard")])
+    for seed in range(10):
+        assert bank.pick(request(seed=seed)).id == "new"
+    assert bank.by_id("old").retired  # still resolves for old transcripts
+
+
+@pytest.mark.parametrize("role", ["Backend engineer", "Frontend developer", "ML engineer", "SRE"])
+def test_a_long_mixed_session_draws_every_question_from_another_family(role: str) -> None:
+    bank = load_bank()
+    plan = make_plan("mixed", "medium", 90)
+    asked: list[str] = []
+    for position, kind in enumerate(plan.kinds):
+        q = bank.pick(
+            QuestionRequest(type=kind, difficulty="medium", role=role, seed=position, session_bank_ids=asked)
+        )
+        asked.append(q.id)
+    families = [bank.by_id(i).family for i in asked]
+    assert all(families), asked
+    assert len(set(families)) == len(families) >= 3, list(zip(asked, families, strict=True))

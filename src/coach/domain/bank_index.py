@@ -125,7 +125,9 @@ class Bank:
         then any role; then the neighbouring difficulty (role track first). If every
         such question was seen, the least recently seen one (earliest in
         `seen_bank_ids`) comes back. Only then are difficulties two steps away
-        used. Raises LookupError when the bank has no question of the type.
+        used. Questions of a topic family already asked in the session (and
+        retired questions) are left out first. Raises LookupError when the bank
+        has no question of the type.
         """
         track = role_track(request.role)
         # The last sighting counts: an id seen twice was seen recently.
@@ -140,10 +142,14 @@ class Bank:
         of_type = [q for q in self.questions if q.type == request.type and not q.retired]
         if not of_type:
             raise LookupError(f"the bank has no {request.type} questions")
-        near = _tiers(of_type, request.difficulty, track, max_distance=1, min_distance=0)
-        far = _tiers(of_type, request.difficulty, track, max_distance=2, min_distance=2)
-
         preferred = set(request.preferred_bank_ids)
+        # No two questions of one topic family in a session, whatever else must give way.
+        asked = {self._by_id[i].family for i in request.session_bank_ids if i in self._by_id}
+        asked.discard("")
+        other_topic = [q for q in of_type if q.family not in asked and q.id not in request.session_bank_ids]
+        candidates = other_topic or [q for q in of_type if q.id not in request.session_bank_ids] or of_type
+        near = _tiers(candidates, request.difficulty, track, max_distance=1, min_distance=0)
+        far = _tiers(candidates, request.difficulty, track, max_distance=2, min_distance=2)
         for tiers in (near, far):
             for pool in tiers:
                 fresh = [q for q in pool if q.id not in seen_order and not is_recent(q)]

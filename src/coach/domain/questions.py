@@ -59,6 +59,8 @@ class QuestionRequest(msgspec.Struct, frozen=True):
     """Deterministic choice for the offline interviewer (e.g. derived from session id and position)."""
     preferred_bank_ids: list[str] = []
     """Bank questions to prefer among equally fitting ones (coding questions whose code can be run)."""
+    session_bank_ids: list[str] = []
+    """Bank questions already asked in this session: the next one is of another topic family."""
 
 
 class AnswerRequest(msgspec.Struct, frozen=True):

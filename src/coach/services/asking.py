@@ -125,7 +125,7 @@ class Asker:
         user = await db.get(User, session.user_id)
         level = user.experience_level if user is not None else None
         follow_up = await self._follow_up(db, session)
-        history = await interview_rows.question_history(db, session.user_id)
+        history = await interview_rows.question_history(db, session.user_id, session_id=session.id)
         return QuestionRequest(
             type=follow_up.meta.kind if follow_up else _kind_at(session),
             difficulty=session.difficulty,  # type: ignore[arg-type]
@@ -137,6 +137,7 @@ class Asker:
             follow_up=follow_up,
             seed=zlib.crc32(f"{session.id}:{session.position}".encode()),
             preferred_bank_ids=list(self.runnable_bank_ids),
+            session_bank_ids=history.session_bank_ids,
         )
 
     async def _follow_up(self, db: AsyncSession, session: InterviewSession) -> FollowUp | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -122,26 +122,44 @@ class QuestionHistory:
 
     seen_bank_ids: list[str]
     recent_texts: list[str]
+    session_bank_ids: list[str] = field(default_factory=list)
+    """Bank ids asked in the session being planned (no two of one topic family)."""
 
 
 async def question_history(
-    db: AsyncSession, user_id: uuid.UUID, *, limit: int = 500, recent: int = 20
+    db: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    session_id: uuid.UUID | None = None,
+    limit: int = 500,
+    recent: int = 20,
 ) -> QuestionHistory:
     """One query for both what the bank must not repeat and what an LLM is told not to repeat."""
     rows = await db.execute(
-        select(col(InterviewQuestion.data), col(InterviewQuestion.text), col(InterviewQuestion.status))
+        select(
+            col(InterviewQuestion.data),
+            col(InterviewQuestion.text),
+            col(InterviewQuestion.status),
+            col(InterviewQuestion.session_id),
+        )
         .join(InterviewSession, col(InterviewSession.id) == col(InterviewQuestion.session_id))
         .where(col(InterviewSession.user_id) == user_id)
         .order_by(col(InterviewQuestion.created_at).desc())
         .limit(limit)
     )
     newest_first = rows.all()
-    ids = [
-        str(data["bank_id"]) for data, _, _ in newest_first if isinstance(data, dict) and data.get("bank_id")
+    asked = [
+        (str(data["bank_id"]), sid)
+        for data, _, _, sid in newest_first
+        if isinstance(data, dict) and data.get("bank_id")
     ]
-    texts = [text for _, text, status in newest_first if status == QuestionStatus.READY][:recent]
+    texts = [text for _, text, status, _ in newest_first if status == QuestionStatus.READY][:recent]
     # Oldest first, so the bank's fallback re-asks the least recently seen question first.
-    return QuestionHistory(seen_bank_ids=list(reversed(ids)), recent_texts=texts)
+    return QuestionHistory(
+        seen_bank_ids=[bank_id for bank_id, _ in reversed(asked)],
+        recent_texts=texts,
+        session_bank_ids=[bank_id for bank_id, sid in asked if session_id is not None and sid == session_id],
+    )
 
 
 async def mark_submitted(
