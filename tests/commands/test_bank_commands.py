@@ -142,7 +142,18 @@ def test_stats_lists_every_type_difficulty_cell_and_every_role(runner: CliRunner
     for t in QUESTION_TYPES:
         for d in DIFFICULTIES:
             assert any(line.split()[:2] == [t, d] for line in lines), f"no row for {t}/{d}"
-    assert lines[-1].split()[-1] == str(len(load_bank()))
+    total = next(line for line in lines if line.startswith("total"))
+    assert total.split()[-1] == str(len(load_bank()))
+
+
+def test_stats_counts_live_questions_per_topic_family(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["bank", "stats"])
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("family"))
+    rows = {line.split()[0]: line.split()[1:] for line in lines[start + 2 :]}
+    live = [q for q in load_bank().questions if not q.retired]
+    assert sum(int(r[-1]) for r in rows.values()) == len(live)
+    assert int(rows["rate-limiting"][-1]) == sum(1 for q in live if q.family == "rate-limiting") >= 3
 
 
 def test_stats_counts_a_given_file(runner: CliRunner, good_file: Path) -> None:

@@ -9,7 +9,9 @@ import click
 import msgspec
 
 from coach.commands._bank_source import PATH_OPTION, bank_files, read_bank
-from coach.llm.bank_loader import BankError, load_bank, load_bank_from
+from coach.commands.bank_rules import bank_wide_problems, family_table
+from coach.judge.specs import load_specs
+from coach.llm.bank_loader import BankError, load_bank, load_bank_from, load_families
 
 __all__ = ["bank"]
 
@@ -44,6 +46,8 @@ def check(paths: tuple[Path, ...], min_per_cell: int) -> None:
             loaded = load_bank_from(files) if paths else load_bank()
         except BankError as exc:
             problems.extend(f"{exc.file}: {p}" for p in exc.problems)
+    if loaded is not None and not paths:
+        problems.extend(bank_wide_problems(loaded.questions, load_families(), load_specs()))
     if loaded is not None and min_per_cell:
         problems.extend(f"coverage: {gap}" for gap in loaded.coverage_gaps(min_per_cell))
     if problems:
@@ -59,8 +63,11 @@ def check(paths: tuple[Path, ...], min_per_cell: int) -> None:
 @bank.command()
 @PATH_OPTION
 def stats(paths: tuple[Path, ...]) -> None:
-    """Question counts per type x difficulty (rows) x role track (columns)."""
-    click.echo(read_bank(paths).stats_table())
+    """Question counts per type x difficulty (rows) x role track (columns), then per topic family and type."""
+    loaded = read_bank(paths)
+    click.echo(loaded.stats_table())
+    click.echo()
+    click.echo(family_table(loaded.questions))
 
 
 @bank.command()

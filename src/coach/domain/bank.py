@@ -81,3 +81,16 @@ class BankFile(msgspec.Struct, forbid_unknown_fields=True):
     """The top level of one bank TOML file: `[[questions]]` tables."""
 
     questions: list[BankQuestion]
+
+
+class Family(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A topic family: one topic as an interviewer thinks of it, across kinds."""
+
+    id: str
+    name: str
+
+
+class FamilyFile(msgspec.Struct, forbid_unknown_fields=True):
+    """bank/meta/families.toml: the family vocabulary."""
+
+    families: list[Family]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import msgspec
 
-from coach.domain.bank import BankFile, BankQuestion
+from coach.domain.bank import BankFile, BankQuestion, Family, FamilyFile
 from coach.domain.bank_index import Bank
 
-__all__ = ["BANK_PACKAGE", "BankError", "load_bank", "load_bank_from"]
+__all__ = ["BANK_PACKAGE", "BankError", "load_bank", "load_bank_from", "load_families"]
 
 BANK_PACKAGE = "coach.bank"
 
@@ -36,6 +36,13 @@ def load_bank() -> Bank:
         key=lambda entry: entry.name,
     )
     return _build((entry.name, entry.read_bytes()) for entry in files)
+
+
+@functools.cache
+def load_families() -> tuple[Family, ...]:
+    """The topic family vocabulary (bank/meta/families.toml)."""
+    data = importlib.resources.files(BANK_PACKAGE).joinpath("meta", "families.toml").read_bytes()
+    return tuple(msgspec.toml.decode(data, type=FamilyFile).families)
 
 
 def load_bank_from(paths: Iterable[Path]) -> Bank:
