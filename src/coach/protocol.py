@@ -120,6 +120,8 @@ class RunView(msgspec.Struct, frozen=True):
     message: str = ""
     retry_after_seconds: int | None = None
     finished_at: datetime | None = None
+    memory_kb: int = 0
+    """Peak memory of the program while it ran the cases (0 when it did not run or was not measured)."""
 
 
 class TestsView(msgspec.Struct, frozen=True):

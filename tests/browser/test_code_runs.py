@@ -96,6 +96,7 @@ async def test_run_the_examples_catch_a_bug_on_submit_and_pass_a_correct_solutio
         "data-status", re.compile("^(passed|failed)$"), timeout=RUN_TIMEOUT_MS
     )
     await expect(panel.get_by_test_id("run-case")).to_have_count(len(spec.examples))
+    await expect(panel.get_by_test_id("run-figures")).to_contain_text(re.compile(r"peak memory \d+\.\d MB"))
     await web.shot(page, f"run-{language}")
 
     await page.get_by_test_id("submit-answer").click()

@@ -41,6 +41,7 @@ async def judge(
     stdout_parts: list[str] = []
     stderr = ""
     runs = 0
+    memory_kb = 0
     remaining = chosen
     while remaining and runs < MAX_RUNS:
         runs += 1
@@ -57,6 +58,7 @@ async def judge(
         if len(steps) <= len(harness.compile_steps):
             break
         ran = steps[-1]
+        memory_kb = max(memory_kb, ran.max_rss_kb)
         records, printed = _parse(ran.stdout, marker)
         stdout_parts.append(printed)
         stderr = ran.stderr.decode(errors="replace")
@@ -97,6 +99,7 @@ async def judge(
         stdout=excerpt("".join(stdout_parts)),
         stderr=excerpt(stderr),
         runs=runs,
+        memory_kb=memory_kb,
     )
 
 

@@ -247,6 +247,7 @@ def _run_view(run_id: str, report: JudgeReport, custom_index: int | None) -> m.R
         compile_error=report.compile_error,
         stderr=report.stderr,
         message=summary(report),
+        memory_kb=report.memory_kb,
     )
 
 

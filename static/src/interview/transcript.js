@@ -97,10 +97,11 @@ export function runPanel(run, running) {
   }
   if (!run) return null;
   const counts = run.total ? ` · ${run.passed} of ${run.total} passed` : "";
+  const memory = run.memory_kb ? ` · peak memory ${(run.memory_kb / 1024).toFixed(1)} MB` : "";
   return h(
     "div",
     { class: `run-panel status-${run.status}`, "data-testid": "run-panel", "data-status": run.status },
-    h("p", { class: "run-title" }, h("strong", { "data-testid": "run-title" }, RUN_TITLE[run.status] || run.status), h("span", { class: "muted small" }, ` · ${label(run.language)}${counts}`)),
+    h("p", { class: "run-title" }, h("strong", { "data-testid": "run-title" }, RUN_TITLE[run.status] || run.status), h("span", { class: "muted small", "data-testid": "run-figures" }, ` · ${label(run.language)}${counts}${memory}`)),
     run.status !== "passed" && run.status !== "failed" && run.message ? h("p", { class: "run-message", "data-testid": "run-message" }, run.message) : null,
     run.compile_error ? h("pre", { class: "run-output compile", "data-testid": "run-compile-error" }, run.compile_error) : null,
     run.cases?.length ? h("ol", { class: "run-cases" }, run.cases.map(caseRow)) : null,

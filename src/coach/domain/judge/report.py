@@ -49,6 +49,8 @@ class JudgeReport(msgspec.Struct, frozen=True):
     stderr: str = ""
     runs: int = 0
     """Sandbox runs it took (more than one when a case ran out of time and the rest were run again)."""
+    memory_kb: int = 0
+    """Peak resident memory of the program over its runs (the sandbox's figure; 0 when not measured)."""
 
     @property
     def passed(self) -> int:
