@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,9 +23,8 @@ def live_settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, port=free_port(), offline_token_delay=0.12)
 
 
-async def test_a_draft_typed_during_the_question_is_saved_once_it_is_asked(
-    web: Browser, db: async_sessionmaker[AsyncSession]
-) -> None:
+async def open_room(web: Browser) -> tuple[Page, Locator, Locator]:
+    """A new candidate's technical interview, its first question still streaming in."""
     page = await web.page()
     await register(web, page, new_user())
     await start_interview(web, page, type_="technical")
@@ -33,6 +32,13 @@ async def test_a_draft_typed_during_the_question_is_saved_once_it_is_asked(
     answer = page.get_by_test_id("answer-text")
     await expect(answer).to_be_visible()
     await expect(question).to_have_attribute("aria-busy", "true")
+    return page, question, answer
+
+
+async def test_a_draft_typed_during_the_question_is_saved_once_it_is_asked(
+    web: Browser, db: async_sessionmaker[AsyncSession]
+) -> None:
+    page, question, answer = await open_room(web)
 
     await answer.click()
     await page.keyboard.type("An early start")
@@ -49,14 +55,8 @@ async def test_a_draft_typed_during_the_question_is_saved_once_it_is_asked(
 
 
 async def test_an_answer_submitted_during_the_question_is_sent_once_it_is_asked(web: Browser) -> None:
-    page = await web.page()
-    await register(web, page, new_user())
-    await start_interview(web, page, type_="technical")
-    question = page.get_by_test_id("question-text")
-    answer = page.get_by_test_id("answer-text")
-    await expect(answer).to_be_visible()
+    page, question, answer = await open_room(web)
     await answer.fill("I would start from the requirements and the numbers they imply.")
-    await expect(question).to_have_attribute("aria-busy", "true")
     await page.get_by_test_id("submit-answer").click()
 
     await expect(question).to_have_attribute("aria-busy", "false", timeout=30_000)

@@ -5,16 +5,9 @@ from __future__ import annotations
 from coach.judge.runner import judge
 from coach.judge.specs import load_specs
 from coach.sandbox.bubblewrap import BubblewrapSandbox
+from tests.ws.test_code_runs import CORRECT
 
-LEAN = """
-def two_sum(nums, target):
-    seen = {}
-    for i, n in enumerate(nums):
-        if target - n in seen:
-            return [seen[target - n], i]
-        seen[n] = i
-    return []
-"""
+LEAN = CORRECT
 
 # The same answer, holding on to ~80 MB it never needed.
 HEAVY = LEAN.replace(

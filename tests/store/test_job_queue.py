@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.commands.demo_data import Batch
 from coach.store import evaluations as queue
 from coach.store.models import AnswerEvaluation
-from tests.support.history import add_session, write
+from tests.support.history import add_session, add_user, write
 
 T0 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
@@ -21,19 +21,7 @@ LEASE = timedelta(seconds=30)
 async def pending_jobs(db: async_sessionmaker[AsyncSession], count: int) -> list[uuid.UUID]:
     """`count` pending evaluations created one second apart (the oldest first)."""
     batch = Batch()
-    user_id = uuid.uuid4()
-    batch.users.append(
-        {
-            "id": user_id,
-            "email": f"queue-{user_id.hex[:10]}@example.com",
-            "name": "Queue Test",
-            "password_hash": "x",
-            "role": "candidate",
-            "preferred_types": [],
-            "created_at": T0,
-            "updated_at": T0,
-        }
-    )
+    user_id = add_user(batch, T0, "queue")
     answers: list[tuple[datetime, float, dict[str, float]]] = [
         (T0 + timedelta(seconds=i), 0.0, {}) for i in range(count)
     ]

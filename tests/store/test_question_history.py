@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.commands.demo_data import Batch
 from coach.store.interviews import question_history
-from tests.support.history import add_session, write
+from tests.support.history import add_session, add_user, write
 
 T0 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 
@@ -18,19 +17,7 @@ async def test_history_names_the_bank_ids_of_the_session_being_planned(
     db: async_sessionmaker[AsyncSession],
 ) -> None:
     batch = Batch()
-    user_id = uuid.uuid4()
-    batch.users.append(
-        {
-            "id": user_id,
-            "email": f"history-{user_id.hex[:10]}@example.com",
-            "name": "History Test",
-            "password_hash": "x",
-            "role": "candidate",
-            "preferred_types": [],
-            "created_at": T0,
-            "updated_at": T0,
-        }
-    )
+    user_id = add_user(batch, T0, "history")
     earlier = add_session(
         batch, user_id, type="technical", created=T0, status="completed", score=5.0, answers=[(T0, 5.0, {})]
     )

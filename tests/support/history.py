@@ -10,6 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.commands.demo_data import Batch, insert
 
 
+def add_user(batch: Batch, created: datetime, label: str = "test") -> uuid.UUID:
+    """A candidate with a unique email; returns their id."""
+    user_id = uuid.uuid4()
+    batch.users.append(
+        {
+            "id": user_id,
+            "email": f"{label}-{user_id.hex[:10]}@example.com",
+            "name": f"{label.title()} Test",
+            "password_hash": "x",
+            "role": "candidate",
+            "preferred_types": [],
+            "created_at": created,
+            "updated_at": created,
+        }
+    )
+    return user_id
+
+
 def add_session(
     batch: Batch,
     user_id: uuid.UUID,
