@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { overview, scoreSeries, skillAverages, weakest } from "../src/pages/dashboard.js";
+import { overview, rankedSkills, scoreSeries, skillAverages, weakest } from "../src/pages/dashboard.js";
 import { defaults } from "../src/pages/new-interview.js";
 
 const sessions = [
@@ -40,4 +40,15 @@ test("new-interview defaults come from the query, then the profile", () => {
   const me = { preferred_types: ["coding"], experience_level: "senior", target_role: "backend engineer", preferred_language: "go" };
   assert.deepEqual(defaults(me), { type: "coding", difficulty: "hard", duration_minutes: 30, role: "backend engineer", language: "go" });
   assert.deepEqual(defaults(null, { type: "behavioral", difficulty: "easy", duration_minutes: "45" }), { type: "behavioral", difficulty: "easy", duration_minutes: 45, role: "software engineer", language: "python" });
+});
+
+test("skills are ranked: all of a few, or the five strongest and five weakest of many", () => {
+  const few = [{ skill: "b", average: 4 }, { skill: "a", average: 9 }];
+  assert.deepEqual(rankedSkills(few).strongest.map((s) => s.skill), ["a", "b"]);
+  assert.deepEqual(rankedSkills(few).weakest, []);
+  const many = Array.from({ length: 14 }, (_, i) => ({ skill: `s${String(i).padStart(2, "0")}`, average: i / 2 }));
+  const r = rankedSkills(many);
+  assert.deepEqual(r.strongest.map((s) => s.average), [6.5, 6, 5.5, 5, 4.5]);
+  assert.deepEqual(r.weakest.map((s) => s.average), [2, 1.5, 1, 0.5, 0]);
+  assert.equal(r.all.length, 14);
 });

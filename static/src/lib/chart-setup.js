@@ -1,4 +1,4 @@
-// Only the Chart.js parts the app draws (line and radar charts), so the bundle stays small.
+// Only the Chart.js parts the app draws (line charts), so the bundle stays small.
 import {
   CategoryScale,
   Chart,
@@ -8,12 +8,10 @@ import {
   LineElement,
   LinearScale,
   PointElement,
-  RadarController,
-  RadialLinearScale,
   Tooltip,
 } from "chart.js";
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, RadarController, RadialLinearScale, Filler, Tooltip, Legend);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Tooltip, Legend);
 Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 Chart.defaults.color = "#374151";
 if (globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches) Chart.defaults.animation = false;

@@ -1,4 +1,4 @@
-// Dashboard: overview numbers, recent sessions, score over time, skills radar and the weakest
+// Dashboard: overview numbers, recent sessions, score over time, ranked skills and the weakest
 // skills with a one-click targeted session. Analytics endpoints may be missing (404): each panel
 // then falls back to what the sessions list shows, or an empty state.
 import { getOptional } from "../lib/api.js";
@@ -78,6 +78,22 @@ export function weakest(recommendations, skills, summary, me) {
   });
 }
 
+/** Skills ranked by average: the strongest and the weakest `shown` each, and every skill (for "All skills"). */
+export function rankedSkills(skills, shown = 5) {
+  const all = [...skills].sort((a, b) => b.average - a.average || a.skill.localeCompare(b.skill));
+  if (all.length <= shown * 2) return { strongest: all, weakest: [], all };
+  return { strongest: all.slice(0, shown), weakest: all.slice(-shown), all };
+}
+
+function skillBars(list, name) {
+  return h("ul", { class: "skill-bars", "aria-label": name, "data-testid": "skill-bars" }, list.map((s) => {
+    const bar = h("span", { class: "bar-fill" });
+    bar.style.width = `${Math.max(0, Math.min(100, s.average * 10))}%`;
+    const trend = s.trend > 0 ? " ↑" : s.trend < 0 ? " ↓" : "";
+    return h("li", { "data-testid": "skill-row" }, h("span", { class: "skill-name" }, label(s.skill)), h("span", { class: "bar", "aria-hidden": "true" }, bar), h("span", { class: "skill-score" }, `${score(s.average)}${trend}`));
+  }));
+}
+
 function stat(name, value, testid) {
   return h("div", { class: "stat" }, h("dt", {}, name), h("dd", { "data-testid": testid }, value ?? "—"));
 }
@@ -91,7 +107,6 @@ export async function render(main) {
   const recent = h("div", { "data-testid": "recent-sessions" }, h("p", { class: "muted" }, "Loading…"));
   const scoreCanvas = h("canvas", { "data-testid": "score-chart", role: "img", "aria-label": "Score over time: loading" });
   const scoreNote = h("p", { class: "muted small" });
-  const radarCanvas = h("canvas", { "data-testid": "skills-radar", role: "img", "aria-label": "Skills radar: loading" });
   const skillList = h("div", { class: "skill-list" });
   const weak = h("div", { "data-testid": "weakest-skills" }, h("p", { class: "muted" }, "Loading…"));
   main.append(
@@ -101,7 +116,7 @@ export async function render(main) {
       "div",
       { class: "dash-grid" },
       h("section", { class: "card chart-card", "aria-labelledby": "score-h" }, h("h2", { id: "score-h" }, "Score over time"), h("div", { class: "chart-box" }, scoreCanvas), scoreNote),
-      h("section", { class: "card chart-card", "aria-labelledby": "skills-h" }, h("h2", { id: "skills-h" }, "Skills"), h("div", { class: "chart-box" }, radarCanvas), skillList),
+      h("section", { class: "card chart-card", "aria-labelledby": "skills-h" }, h("h2", { id: "skills-h" }, "Skills"), skillList),
       h("section", { class: "card", "aria-labelledby": "weak-h" }, h("h2", { id: "weak-h" }, "Practise your weakest skills"), weak),
       h("section", { class: "card", "aria-labelledby": "recent-h" }, h("h2", { id: "recent-h" }, "Recent sessions"), recent),
     ),
@@ -206,17 +221,22 @@ export async function render(main) {
     hasScores ? `Score over time: ${series.datasets.map((d) => `${d.label} ${d.data.filter((x) => x !== null).map(score).join(", ")}`).join("; ")}` : "Score over time: no scores yet",
   );
   scoreNote.textContent = hasScores ? "Average score per week (0–10)." : "No scores yet: your scores appear here after your first evaluated answer.";
+  const ranked = rankedSkills(skills);
   skillList.replaceChildren(
-    skills.length
-      ? h("ul", { class: "skill-bars", "aria-label": "Average per skill" }, [...skills].sort((a, b) => b.average - a.average).map((s) => {
-          const bar = h("span", { class: "bar-fill" });
-          bar.style.width = `${Math.max(0, Math.min(100, s.average * 10))}%`;
-          const trend = s.trend > 0 ? " ↑" : s.trend < 0 ? " ↓" : "";
-          return h("li", {}, h("span", { class: "skill-name" }, label(s.skill)), h("span", { class: "bar", "aria-hidden": "true" }, bar), h("span", { class: "skill-score" }, `${score(s.average)}${trend}`));
-        }))
-      : h("p", { class: "muted small" }, "Skill scores appear once answers are evaluated."),
+    ...(skills.length
+      ? [
+          ranked.weakest.length ? h("h3", { class: "small" }, "Strongest") : null,
+          skillBars(ranked.strongest, ranked.weakest.length ? "Strongest skills" : "Average per skill"),
+          ...(ranked.weakest.length
+            ? [
+                h("h3", { class: "small" }, "To work on"),
+                skillBars(ranked.weakest, "Weakest skills"),
+                h("details", { "data-testid": "all-skills" }, h("summary", {}, `All ${ranked.all.length} skills`), skillBars(ranked.all, "Every skill")),
+              ]
+            : []),
+        ]
+      : [h("p", { class: "muted small" }, "Skill scores appear once answers are evaluated.")]),
   );
-  radarCanvas.setAttribute("aria-label", skills.length ? `Skills radar: ${skills.map((s) => `${label(s.skill)} ${score(s.average)}`).join(", ")}` : "Skills radar: no data yet");
 
   try {
     const Chart = await loadChart();
@@ -237,20 +257,6 @@ export async function render(main) {
         },
       }),
     );
-    if (skills.length >= 3) {
-      charts.push(
-        new Chart(radarCanvas, {
-          type: "radar",
-          data: {
-            labels: skills.map((s) => label(s.skill)),
-            datasets: [{ label: "Average score", data: skills.map((s) => s.average), borderColor: PALETTE[0], backgroundColor: "rgba(0, 114, 178, 0.2)", pointBackgroundColor: PALETTE[0] }],
-          },
-          options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { r: { min: 0, max: 10, ticks: { stepSize: 5, backdropColor: "transparent" } } }, plugins: { legend: { display: false } } },
-        }),
-      );
-    } else {
-      radarCanvas.closest(".chart-box").hidden = true;
-    }
   } catch {
     scoreNote.textContent = "The chart could not be drawn.";
   }
