@@ -75,6 +75,8 @@ class FakeLLMProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 @pytest.fixture
@@ -89,6 +91,8 @@ def fake_llm() -> Iterator[FakeLLMProcess]:
     line = process.stdout.readline()
     if not line.startswith("FAKELLM READY "):
         process.kill()
+        process.wait()
+        process.stdout.close()
         raise RuntimeError(f"fake LLM did not start: {line!r}")
     fake = FakeLLMProcess(process, line.split()[-1])
     yield fake
