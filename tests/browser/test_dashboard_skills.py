@@ -8,6 +8,7 @@ import pytest
 from playwright.async_api import expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from coach.commands.demo_data import Batch
 from coach.store.models import User
@@ -26,7 +27,7 @@ async def test_fourteen_skills_show_as_two_ranked_lists_and_all_of_them_on_deman
     user = new_user("Grace Hopper")
     await register(web, page, user)
     async with db() as s:
-        user_id = (await s.execute(select(User.id).where(User.email == user.email))).scalar_one()
+        user_id = (await s.execute(select(col(User.id)).where(col(User.email) == user.email))).scalar_one()
     batch = Batch()
     at = datetime.now(UTC) - timedelta(days=1)
     # skill_a scores 0.5 ... skill_n scores 7.0: one answer carrying every skill.
