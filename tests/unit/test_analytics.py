@@ -316,7 +316,9 @@ def test_recommendations_of_the_known_history() -> None:
         ("ownership", 6.0, "behavioral", "medium"),
     ]
     assert (
-        recs[0].reason == "Your algorithms answers average 5.8/10 over 5 answers — the lowest of your skills."
+        # A skill with fewer answers averages lower, so "lowest" says which skills it ranks among.
+        recs[0].reason
+        == "Your algorithms answers average 5.8/10 over 5 answers — the lowest of the skills with 3 or more answers."
     )
     assert recs[1].reason.endswith("one of your weakest skills.")
     assert {(r.session.duration_minutes, r.session.role) for r in recs} == {(30, "software engineer")}
@@ -324,6 +326,18 @@ def test_recommendations_of_the_known_history() -> None:
 
 def stat(skill: str, average: float, samples: int = 5) -> SkillStat:
     return SkillStat(skill, average, samples, 0.0, samples >= 3)
+
+
+def test_the_lowest_ranked_skill_says_so_when_a_less_answered_skill_sits_below_it() -> None:
+    stats = [stat("sql", 5.8), stat("caching", 6.4), stat("adaptability", 3.8, samples=1)]
+    recs = recommendations(stats, SESSIONS, None)
+    assert [r.skill for r in recs] == ["sql", "caching"]
+    alone = recommendations(stats[:2], SESSIONS, None)
+    assert alone[0].reason.endswith("— the lowest of your skills.")
+    assert (
+        recs[0].reason
+        == "Your sql answers average 5.8/10 over 5 answers — the lowest of the skills with 3 or more answers."
+    )
 
 
 def test_recommendations_map_skills_to_types_and_difficulties() -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from coach.domain.analytics.models import Recommendation, SessionRecord, SessionSuggestion, SkillStat
+from coach.domain.analytics.models import (
+    MIN_SAMPLES,
+    Recommendation,
+    SessionRecord,
+    SessionSuggestion,
+    SkillStat,
+)
 from coach.domain.kinds import Difficulty, QuestionType
 
 DEFAULT_ROLE = "software engineer"
@@ -52,10 +58,13 @@ def _answers(n: int) -> str:
     return f"{n} answer" if n == 1 else f"{n} answers"
 
 
-def _reason(stat: SkillStat, rank: int, ranked: int) -> str:
+def _reason(stat: SkillStat, rank: int, ranked: int, lower_unranked: bool) -> str:
     label = stat.skill.replace("_", " ")
     if ranked == 1:
         tail = "the only skill with enough answers to rank yet."
+    elif rank == 0 and lower_unranked:
+        # The page lists every skill; one with too few answers may sit lower without being ranked.
+        tail = f"the lowest of the skills with {MIN_SAMPLES} or more answers."
     elif rank == 0:
         tail = "the lowest of your skills."
     else:
@@ -76,7 +85,9 @@ def recommendations(
     if limit <= 0:
         return []
     role = (profile_role or "").strip() or DEFAULT_ROLE
-    ranked = sorted((s for s in skill_stats if s.enough_data), key=lambda s: (s.average, s.skill))
+    stats = list(skill_stats)
+    ranked = sorted((s for s in stats if s.enough_data), key=lambda s: (s.average, s.skill))
+    lower_unranked = bool(ranked) and any(not s.enough_data and s.average < ranked[0].average for s in stats)
     if not ranked:
         started = any(True for _ in sessions)
         reason = (
@@ -99,7 +110,7 @@ def recommendations(
         Recommendation(
             skill=stat.skill,
             average=stat.average,
-            reason=_reason(stat, rank, len(ranked)),
+            reason=_reason(stat, rank, len(ranked), lower_unranked),
             session=SessionSuggestion(
                 type=session_type_for(stat.skill),
                 difficulty=difficulty_for(stat.average),
