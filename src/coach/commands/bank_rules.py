@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from coach.domain.bank import BankQuestion, Family
@@ -16,11 +16,8 @@ def bank_wide_problems(
 ) -> list[str]:
     """Every bank-wide rule broken, as readable lines."""
     known = {f.id for f in families}
-    found: list[str] = []
-    counts: dict[str, int] = defaultdict(int)
-    for f in families:
-        counts[f.id] += 1
-    found.extend(f"families: {fid} is listed {n} times" for fid, n in counts.items() if n > 1)
+    repeated = Counter(f.id for f in families)
+    found = [f"families: {fid} is listed {n} times" for fid, n in repeated.items() if n > 1]
     for q in questions:
         if not q.family:
             found.append(f"{q.id}: no topic family")

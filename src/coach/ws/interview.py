@@ -239,9 +239,8 @@ class Conversation:
             if kind == "question.end":
                 await self._send_whole_question(question_id)
         elif kind == "question.delta":
-            self.outbox.offer(
-                msgspec.json.decode(frame, type=m.QuestionDelta)
-            )  # joined while the client lags
+            # Decoded so the outbox can join the deltas that queue up while the client lags.
+            self.outbox.offer(msgspec.json.decode(frame, type=m.QuestionDelta))
         else:  # its end, or its withdrawal (a bank question follows under a new start)
             self.outbox.offer_raw(frame)
             self.streaming.discard(question_id)
